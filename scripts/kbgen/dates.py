@@ -1,0 +1,170 @@
+"""EDTF dates: parsed by the ``edtf`` library, shown to readers in words, sorted by bounds.
+
+kbgen accepts the EDTF forms an analyst needs and can show honestly: a year,
+a month or a day, each optionally qualified (``~`` approximate, ``?``
+uncertain, ``%`` both), and intervals of those with open (``..``) or unknown
+(empty) ends. Anything else is rejected with an example, never guessed at.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+import edtf
+
+EXAMPLES = "2025-06-22, 2024-03, 2011, 2024-03~ (approximate), 2011? (uncertain), 2025-06-13/2025-06-24 (interval), 2025-06/.. (open-ended)"
+
+
+class DateError(ValueError):
+    """The text is not an EDTF date kbgen can show honestly."""
+
+
+@dataclass(frozen=True)
+class _Point:
+    year: int
+    month: Optional[int]
+    day: Optional[int]
+    approximate: bool = False
+    uncertain: bool = False
+
+    @property
+    def lower(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def upper(self) -> dt.date:
+        month = self.month or 12
+        day = self.day or calendar.monthrange(self.year, month)[1]
+        return dt.date(self.year, month, day)
+
+    def words(self, *, with_year: bool = True, with_month: bool = True) -> str:
+        parts = []
+        if self.day:
+            parts.append(str(self.day))
+        if self.month and with_month:
+            parts.append(calendar.month_name[self.month])
+        if with_year:
+            parts.append(str(self.year))
+        return " ".join(parts)
+
+    @property
+    def qualifier(self) -> str:
+        if self.approximate and self.uncertain:
+            return "approximate, uncertain"
+        if self.approximate:
+            return "approximate"
+        if self.uncertain:
+            return "uncertain"
+        return ""
+
+
+def _point(node) -> _Point:
+    approximate = uncertain = False
+    if isinstance(node, edtf.UncertainOrApproximate):
+        approximate = bool(node.is_approximate)
+        uncertain = bool(node.is_uncertain)
+        node = node.date
+    if type(node) is not edtf.Date or node._year is None or not str(node._year).isdigit():
+        raise DateError(f"unsupported EDTF form '{node}'")
+    month = int(node._month) if node._month else None
+    day = int(node._day) if node._day else None
+    if month is not None and not 1 <= month <= 12:
+        raise DateError(f"month {month} does not exist (seasons are not supported)")
+    if day is not None and day > calendar.monthrange(int(node._year), month)[1]:
+        raise DateError(f"day {day} does not exist in {calendar.month_name[month]} {node._year}")
+    return _Point(int(node._year), month, day, approximate, uncertain)
+
+
+@dataclass(frozen=True)
+class EdtfDate:
+    """A parsed date; ``text`` is exactly what the editor wrote."""
+
+    text: str
+    start: Optional[_Point] = field(repr=False)
+    end: Optional[_Point] = field(repr=False)
+    is_interval: bool = field(repr=False)
+    start_open: bool = field(default=False, repr=False)  # ".." : no lower bound
+    end_open: bool = field(default=False, repr=False)
+
+    @classmethod
+    def parse(cls, text: str) -> "EdtfDate":
+        try:
+            node = edtf.parse_edtf(text)
+        except Exception:  # the library raises several types for bad text
+            raise DateError(f"'{text}' is not an EDTF date; use one of: {EXAMPLES}") from None
+        if isinstance(node, (edtf.Interval, edtf.Level1Interval)):
+            ends = []
+            for part in (node.lower, node.upper):
+                if isinstance(part, edtf.UnspecifiedIntervalSection):
+                    ends.append((None, str(part) == ".."))
+                else:
+                    ends.append((_point(part), False))
+            (start, start_open), (end, end_open) = ends
+            if start is None and end is None:
+                raise DateError(f"'{text}' has no known end; give at least one date")
+            if start and end and start.lower > end.upper:
+                raise DateError(f"'{text}' ends before it starts")
+            return cls(text, start, end, True, start_open, end_open)
+        try:
+            point = _point(node)
+        except DateError as error:
+            raise DateError(f"'{text}': {error}; use one of: {EXAMPLES}") from None
+        return cls(text, point, point, False)
+
+    # -- sorting --------------------------------------------------------
+    @property
+    def lower(self) -> dt.date:
+        return self.start.lower if self.start else dt.date.min
+
+    @property
+    def upper(self) -> dt.date:
+        return self.end.upper if self.end else dt.date.max
+
+    @property
+    def sort_key(self) -> tuple:
+        """Earliest possible day first; among equal starts, the narrower date first."""
+        return (self.lower, self.upper, self.text)
+
+    @property
+    def year(self) -> Optional[int]:
+        """The year a timeline files this date under (its start, else its end)."""
+        point = self.start or self.end
+        return point.year if point else None
+
+    @property
+    def month(self) -> Optional[int]:
+        point = self.start or self.end
+        return point.month if point else None
+
+    # -- words ----------------------------------------------------------
+    def __str__(self) -> str:
+        return self.words
+
+    @property
+    def words(self) -> str:
+        """The date as a reader should see it, e.g. 'March 2024 (approximate)'."""
+        if not self.is_interval:
+            return _qualified(self.start.words(), self.start.qualifier)
+        start, end = self.start, self.end
+        if start is None:
+            # ".." (open) start: ongoing since before; "" (unknown) start: only the end is known.
+            prefix = "until" if self.start_open else "by"
+            return f"{prefix} {_qualified(end.words(), end.qualifier)}"
+        if end is None:
+            return f"from {_qualified(start.words(), start.qualifier)}" + ("" if self.end_open else " (end unknown)")
+        if start.qualifier or end.qualifier:
+            return f"{_qualified(start.words(), start.qualifier)} – {_qualified(end.words(), end.qualifier)}"
+        same_year = start.year == end.year
+        same_month = same_year and start.month == end.month and start.month is not None
+        if same_month and start.day and end.day:
+            return f"{start.day}–{end.words()}"
+        if same_year and start.month and end.month and bool(start.day) == bool(end.day):
+            return f"{start.words(with_year=False)} – {end.words()}"
+        return f"{start.words()} – {end.words()}"
+
+
+def _qualified(words: str, qualifier: str) -> str:
+    return f"{words} ({qualifier})" if qualifier else words

@@ -1,0 +1,237 @@
+"""Stage 3, graph: resolve every reference, build every inverse link, check cross-file rules.
+
+Nothing here drops a dangling reference: each one is a located problem that
+names the closest existing ids. Forward and inverse links come from one walk
+over the :class:`~kbgen.model.Ref` annotations (:func:`iter_references`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterator, Optional, get_args
+
+from pydantic import BaseModel
+
+from . import vocab
+from .load import LoadedFiles, RawDocument
+from .model import Entity, Link, Ref
+from .problems import Problem, did_you_mean
+
+
+@dataclass(frozen=True)
+class Reference:
+    """``holder`` names ``target_type``/``target_id`` at ``loc`` in its file."""
+
+    holder: Entity
+    loc: tuple
+    target_type: str
+    target_id: str
+    label: str
+    inverse: str
+
+
+def _ref_of(annotation) -> Ref | None:
+    for meta in getattr(annotation, "__metadata__", ()):
+        if isinstance(meta, Ref):
+            return meta
+    for arg in get_args(annotation):
+        found = _ref_of(arg)
+        if found:
+            return found
+    return None
+
+
+def _walk(holder: Entity, value, field_info, loc: tuple, owner: BaseModel) -> Iterator[Reference]:
+    if isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            child_loc = loc + (info.alias or name,)
+            yield from _walk(holder, getattr(value, name), info, child_loc, value)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(holder, item, field_info, loc + (index,), owner)
+    elif isinstance(value, str) and field_info is not None:
+        ref = _ref_of(field_info.annotation) or next((m for m in field_info.metadata if isinstance(m, Ref)), None)
+        if ref is None:
+            return
+        label, inverse = owner.link_labels() if isinstance(owner, Link) else (ref.label, ref.inverse)
+        yield Reference(holder, loc, ref.target, value, label, inverse)
+
+
+def iter_references(entity: Entity) -> Iterator[Reference]:
+    """Every reference an entity makes, with where it is written and how it reads both ways."""
+    yield from _walk(entity, entity, None, (), entity)
+
+
+@dataclass(frozen=True)
+class Backlink:
+    entity: Entity
+    label: str  # how the link reads from the target, e.g. "has proxy"
+
+
+@dataclass
+class KnowledgeBase:
+    """The linked knowledge base: what render needs, nothing it must compute again."""
+
+    entities: dict[str, dict[str, Entity]]
+    tags: dict[str, str]
+    paths: dict[tuple[str, str], str]  # (type, id) -> file path relative to the root
+    archives: dict[str, str] = field(default_factory=dict)
+    referenced_by: dict[tuple[str, str], list[Backlink]] = field(default_factory=dict)
+
+    _sorted: dict[str, list[Entity]] = field(default_factory=dict, repr=False)
+    _participations: Optional[dict[str, list[tuple[Entity, str]]]] = field(default=None, repr=False)
+
+    def get(self, type_: str, id_: str) -> Entity:
+        return self.entities[type_][id_]
+
+    def all(self, type_: str) -> list[Entity]:
+        """Entities of a type in reading order: events by date, the rest by title (sorted once)."""
+        if type_ not in self._sorted:
+            items = list(self.entities[type_].values())
+            if type_ == "event":
+                items.sort(key=lambda e: (e.date.sort_key, e.title.casefold(), e.id))
+            else:
+                items.sort(key=lambda e: (e.title.casefold(), e.id))
+            self._sorted[type_] = items
+        return self._sorted[type_]
+
+    def participations(self, actor: Entity) -> list[tuple[Entity, str]]:
+        """The events an actor took part in, by date, each with its role: the actor's timeline."""
+        if self._participations is None:
+            index: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
+            for event in self.all("event"):
+                for participant in event.participants:
+                    index[participant.actor].append((event, participant.role))
+            self._participations = dict(index)
+        return self._participations.get(actor.id, [])
+
+    def backlinks(self, entity: Entity) -> dict[str, dict[str, list[Entity]]]:
+        """What points at ``entity``, grouped by referring type, then by how the link reads."""
+        grouped: dict[str, dict[str, list[Entity]]] = {}
+        for link in self.referenced_by.get((entity.type, entity.id), []):
+            bucket = grouped.setdefault(link.entity.type, {}).setdefault(link.label, [])
+            if link.entity not in bucket:
+                bucket.append(link.entity)
+        order = {t: i for i, t in enumerate(vocab.ENTITY_TYPES)}
+        return {t: dict(sorted(grouped[t].items())) for t in sorted(grouped, key=order.get)}
+
+    def tagged(self, tag: str) -> list[Entity]:
+        return [e for t in vocab.ENTITY_TYPES for e in self.all(t) if tag in e.tags]
+
+
+def _normalise(text: str) -> str:
+    """Compare quotes as readers would: typographic quotes, dashes and spacing do not matter."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[\u2018\u2019\u201a\u201b\u2032`´]", "'", text)
+    text = re.sub(r"[\u201c\u201d\u201e\u201f\u2033]", '"', text)
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def quote_in_text(quote: str, text: str) -> bool:
+    """True when ``quote`` occurs verbatim in ``text``; '...' or '…' may mark omitted words."""
+    haystack, start = _normalise(text), 0
+    for fragment in re.split(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])\s*", _normalise(quote)):
+        if not fragment:
+            continue
+        found = haystack.find(fragment, start)
+        if found < 0:
+            return False
+        start = found + len(fragment)
+    return True
+
+
+def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[KnowledgeBase, list[Problem]]:
+    """Link every entity to what it names and back; report what cannot be linked."""
+    docs: dict[tuple[str, str], RawDocument] = {(d.type, d.id): d for d in loaded.documents}
+    by_type: dict[str, dict[str, Entity]] = {t: {} for t in vocab.ENTITY_TYPES}
+    for entity in entities:
+        by_type[entity.type][entity.id] = entity
+    tags, problems = _declared_tags(loaded.tags)
+    kb = KnowledgeBase(
+        entities={t: dict(sorted(v.items())) for t, v in by_type.items()},
+        tags=tags,
+        paths={key: doc.path for key, doc in docs.items()},
+        archives=loaded.archives,
+    )
+    referenced_by: dict[tuple[str, str], list[Backlink]] = defaultdict(list)
+    for entity in entities:
+        doc = docs[(entity.type, entity.id)]
+        for ref in iter_references(entity):
+            if ref.target_id not in by_type[ref.target_type]:
+                if (ref.target_type, ref.target_id) in docs:
+                    continue  # the target's file exists but is invalid: its own errors say why
+                problems.append(Problem(doc.path, *doc.locate(ref.loc), _unknown_id_message(ref, by_type)))
+                continue
+            if (ref.target_type, ref.target_id) == (entity.type, entity.id):
+                problems.append(Problem(doc.path, *doc.locate(ref.loc), f"{entity.type} '{entity.id}' refers to itself"))
+                continue
+            referenced_by[(ref.target_type, ref.target_id)].append(Backlink(entity, ref.inverse))
+            if ref.target_type == "source" and ref.loc[-1] == "source":
+                problems += _check_quote(doc, ref, loaded.archives)
+        for index, tag in enumerate(entity.tags):
+            if tag not in tags:
+                hint = did_you_mean(tag, tags)
+                problems.append(Problem(doc.path, *doc.locate(("tags", index)),
+                    f"tag '{tag}' is not declared in entities/tags.yml{hint}"))
+    problems += _check_part_of_cycles(kb, docs)
+    kb.referenced_by = dict(referenced_by)
+    return kb, problems
+
+
+def _unknown_id_message(ref: Reference, by_type: dict[str, dict[str, Entity]]) -> str:
+    message = f"unknown {ref.target_type} '{ref.target_id}'"
+    hint = did_you_mean(ref.target_id, by_type[ref.target_type])
+    if hint:
+        return message + hint
+    elsewhere = [t for t in vocab.ENTITY_TYPES if ref.target_id in by_type[t]]
+    if elsewhere:
+        return message + f" ('{ref.target_id}' is an {elsewhere[0]}, but this field needs an {ref.target_type})"
+    return message + f"; no file entities/{vocab.FOLDERS[ref.target_type]}/{ref.target_id}.yml"
+
+
+def _check_quote(doc: RawDocument, ref: Reference, archives: dict[str, str]) -> list[Problem]:
+    citation_loc = ref.loc[:-1]
+    citation = ref.holder
+    for part in citation_loc:
+        citation = citation[part] if isinstance(part, int) else getattr(citation, part)
+    if citation.quote is None or ref.target_id not in archives:
+        return []
+    if quote_in_text(citation.quote, archives[ref.target_id]):
+        return []
+    return [Problem(doc.path, *doc.locate(citation_loc + ("quote",)),
+        f"quote not found verbatim in entities/sources/{ref.target_id}.txt; copy the words exactly "
+        "(spacing, curly quotes and dashes may differ; mark omissions with '...')")]
+
+
+def _declared_tags(doc: RawDocument | None) -> tuple[dict[str, str], list[Problem]]:
+    if doc is None:
+        return {}, []
+    tags, problems = {}, []
+    for tag, description in doc.data.items():
+        where = doc.locate((tag,), key=True)
+        if not re.fullmatch(vocab.ID_PATTERN, tag):
+            problems.append(Problem(doc.path, *where, f"tag '{tag}' is not a valid id (pattern {vocab.ID_PATTERN})"))
+        elif not isinstance(description, str) or not description.strip():
+            problems.append(Problem(doc.path, *doc.locate((tag,)), f"tag '{tag}' needs a one-line description as text"))
+        else:
+            tags[tag] = description
+    return dict(sorted(tags.items())), problems
+
+
+def _check_part_of_cycles(kb: KnowledgeBase, docs) -> list[Problem]:
+    problems = []
+    for event in kb.entities["event"].values():
+        seen, current = {event.id}, event
+        while current.part_of and current.part_of in kb.entities["event"]:
+            current = kb.entities["event"][current.part_of]
+            if current.id in seen:
+                doc = docs[("event", event.id)]
+                problems.append(Problem(doc.path, *doc.locate(("part_of",)),
+                    f"'part_of' makes a cycle: event '{event.id}' ends up part of itself"))
+                break
+            seen.add(current.id)
+    return problems

@@ -1,0 +1,269 @@
+"""Stage 1, load: files under ``entities/`` -> raw data with the line and column of every value.
+
+YAML from a pull request is untrusted. We never construct Python objects from
+it: we read PyYAML's event stream (the libyaml C parser where present) and
+build plain dicts, lists and strings ourselves, so tags cannot run code,
+anchors and aliases are refused at the first one (a billion-laughs file stops
+at once), and duplicate keys are reported instead of silently overwritten.
+
+Plain scalars keep exactly the text the editor wrote: ``no`` stays "no" and
+``2011`` stays "2011" (YAML 1.1 would make them False and 2011); only
+``true``/``false`` become booleans and ``null``/``~``/nothing become None.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from . import vocab
+from .problems import Problem
+
+try:  # the C parser is ~10x faster; the pure-Python one behaves the same
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 20
+TAGS_FILE = "tags.yml"
+ARCHIVE_SUFFIX = ".txt"
+"""A source may keep the publisher's text beside its YAML, as ``sources/<id>.txt``."""
+
+Path_ = tuple  # a location inside a document: ("participants", 0, "actor")
+
+
+@dataclass
+class RawDocument:
+    """One YAML file's data, with where each value and key was written."""
+
+    path: str
+    type: str
+    id: str
+    data: dict
+    value_marks: dict = field(default_factory=dict)  # Path_ -> (line, col)
+    key_marks: dict = field(default_factory=dict)  # Path_ -> (line, col) of the key naming it
+
+    def locate(self, loc: tuple, *, key: bool = False) -> tuple[int, int]:
+        """Line and column for a location, falling back to the nearest enclosing value."""
+        loc = tuple(loc)
+        while True:
+            marks = self.key_marks if key else self.value_marks
+            if loc in marks:
+                return marks[loc]
+            if key and loc in self.value_marks:
+                return self.value_marks[loc]
+            if not loc:
+                return (1, 1)
+            loc = loc[:-1]
+
+
+@dataclass
+class LoadedFiles:
+    documents: list[RawDocument] = field(default_factory=list)
+    tags: Optional[RawDocument] = None
+    archives: dict[str, str] = field(default_factory=dict)  # source id -> archived text
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _YamlRefused(Exception):
+    def __init__(self, mark, message: str):
+        self.line = mark.line + 1 if mark else 1
+        self.col = mark.column + 1 if mark else 1
+        self.message = message
+
+
+_PLAIN_NULL = {"", "~", "null", "Null", "NULL"}
+_PLAIN_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
+class _TreeBuilder:
+    """Builds plain data from YAML events, recording marks, refusing what we do not allow."""
+
+    def __init__(self, events):
+        self.events = iter(events)
+        self.value_marks: dict = {}
+        self.key_marks: dict = {}
+        self.problems: list[tuple[int, int, str]] = []  # non-fatal: duplicate keys
+
+    def next(self):
+        return next(self.events)
+
+    def document(self) -> Any:
+        event = self.next()
+        assert isinstance(event, yaml.StreamStartEvent)
+        event = self.next()
+        if isinstance(event, yaml.StreamEndEvent):
+            raise _YamlRefused(event.start_mark, "file is empty; an entity file is a YAML mapping of fields")
+        root = self.node(self.next(), (), 0)
+        end = self.next()
+        assert isinstance(end, yaml.DocumentEndEvent)
+        following = self.next()
+        if not isinstance(following, yaml.StreamEndEvent):
+            raise _YamlRefused(following.start_mark, "only one YAML document per file is allowed; remove the '---' separator")
+        return root
+
+    def node(self, event, path: tuple, depth: int) -> Any:
+        if isinstance(event, yaml.AliasEvent):
+            raise _YamlRefused(event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed; write the value out in full")
+        if getattr(event, "anchor", None):
+            raise _YamlRefused(event.start_mark, f"YAML anchors (&{event.anchor}) are not allowed; write the value out in full")
+        if getattr(event, "tag", None) and not (isinstance(event, yaml.ScalarEvent) and event.tag == "!" and event.style):
+            raise _YamlRefused(event.start_mark, f"YAML tags ({event.tag}) are not allowed; write plain values")
+        if depth > MAX_DEPTH:
+            raise _YamlRefused(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
+        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        self.value_marks[path] = mark
+        if isinstance(event, yaml.ScalarEvent):
+            if event.style is None or event.style == "":  # plain: resolve only the unambiguous forms
+                if event.value in _PLAIN_NULL:
+                    return None
+                if event.value in _PLAIN_BOOL:
+                    return _PLAIN_BOOL[event.value]
+            return event.value
+        if isinstance(event, yaml.SequenceStartEvent):
+            items = []
+            while not isinstance(event := self.next(), yaml.SequenceEndEvent):
+                items.append(self.node(event, path + (len(items),), depth + 1))
+            return items
+        if isinstance(event, yaml.MappingStartEvent):
+            mapping: dict = {}
+            while not isinstance(event := self.next(), yaml.MappingEndEvent):
+                if not isinstance(event, yaml.ScalarEvent) or getattr(event, "anchor", None) or getattr(event, "tag", None):
+                    raise _YamlRefused(event.start_mark, "a mapping key must be a plain name")
+                key, key_mark = event.value, (event.start_mark.line + 1, event.start_mark.column + 1)
+                if key in mapping:
+                    first = self.key_marks[path + (key,)]
+                    self.problems.append((*key_mark, f"duplicate key '{key}' (first given on line {first[0]}); give each field once"))
+                    self.node(self.next(), ("<duplicate>",) + path + (key,), depth + 1)
+                    continue
+                self.key_marks[path + (key,)] = key_mark
+                mapping[key] = self.node(self.next(), path + (key,), depth + 1)
+            return mapping
+        raise _YamlRefused(event.start_mark, f"unexpected YAML element {type(event).__name__}")
+
+
+def parse_yaml(text: str, path: str) -> tuple[Any, dict, dict, list[Problem]]:
+    """Parse one YAML document into plain data and marks, or report why not."""
+    builder = _TreeBuilder(yaml.parse(text, Loader=_Loader))
+    try:
+        data = builder.document()
+    except _YamlRefused as refused:
+        return None, {}, {}, [Problem(path, refused.line, refused.col, refused.message)]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = error.problem or str(error)
+        lines = text.splitlines()
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
+            reason += " (YAML indentation must use spaces, not tabs)"
+        return None, {}, {}, [Problem(path, line, col, f"invalid YAML: {reason}")]
+    except yaml.YAMLError as error:  # e.g. a reader error on a control character
+        return None, {}, {}, [Problem(path, 1, 1, f"invalid YAML: {error}")]
+    problems = [Problem(path, line, col, message) for line, col, message in builder.problems]
+    return data, builder.value_marks, builder.key_marks, problems
+
+
+def read_text(file: Path, path: str) -> tuple[Optional[str], list[Problem]]:
+    """Read a file as UTF-8 within the size limit, or say precisely why not."""
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, [Problem(path, 1, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")]
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, [Problem(path, line, col, f"file is not UTF-8 (byte 0x{raw[error.start]:02x}); save it as UTF-8")]
+    return text.removeprefix("\ufeff"), []
+
+
+def _within(root: Path, file: Path) -> bool:
+    try:
+        file.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def load_entities(root: Path) -> LoadedFiles:
+    """Read every file under ``root/entities`` in a stable order; every problem is collected."""
+    entities_dir = root / "entities"
+    loaded = LoadedFiles()
+    if not entities_dir.is_dir():
+        loaded.problems.append(Problem("entities", 1, 1, "no entities/ folder here; pass --root DIR to point at a knowledge base"))
+        return loaded
+    folder_types = {folder: type_ for type_, folder in vocab.FOLDERS.items()}
+    archive_candidates: dict[str, tuple[Path, str]] = {}
+    for dirpath, dirnames, filenames in os.walk(entities_dir, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames) + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+            file = Path(dirpath) / name
+            path = file.relative_to(root).as_posix()
+            parts = file.relative_to(entities_dir).parts
+            if name.startswith(".") and file.is_file() and not file.is_symlink():
+                continue  # editors' and OS' dot-files (.gitkeep, .DS_Store) are not content
+            if file.is_symlink() and not _within(entities_dir, file):
+                loaded.problems.append(Problem(path, 1, 1, "symbolic link pointing outside entities/ is not allowed"))
+                continue
+            if parts == (TAGS_FILE,):
+                text, problems = read_text(file, path)
+                loaded.problems += problems
+                if text is not None:
+                    data, values, keys, problems = parse_yaml(text, path)
+                    loaded.problems += problems
+                    if data is not None and not isinstance(data, dict):
+                        loaded.problems.append(Problem(path, 1, 1, "tags.yml must be a mapping of tag id to a one-line description"))
+                    elif data is not None:
+                        loaded.tags = RawDocument(path, "tags", "tags", data, values, keys)
+                continue
+            if len(parts) != 2 or parts[0] not in folder_types:
+                where = ", ".join(f"entities/{f}/" for f in vocab.FOLDERS.values())
+                loaded.problems.append(Problem(path, 1, 1, f"not an entity file: entity files go in {where} as <id>.yml"))
+                continue
+            type_, stem, suffix = folder_types[parts[0]], file.stem, file.suffix
+            if type_ == "source" and suffix == ARCHIVE_SUFFIX:
+                archive_candidates[stem] = (file, path)
+                continue
+            if suffix != ".yml":
+                hint = "rename it to .yml" if suffix == ".yaml" else "entity files end in .yml"
+                loaded.problems.append(Problem(path, 1, 1, f"not an entity file: {hint}"))
+                continue
+            if not re.fullmatch(vocab.ID_PATTERN, stem) or len(stem) > vocab.ID_MAX_LENGTH:
+                loaded.problems.append(Problem(path, 1, 1,
+                    f"file name '{stem}' is not a valid id: use lowercase letters a-z, digits and single hyphens "
+                    f"(pattern {vocab.ID_PATTERN}), at most {vocab.ID_MAX_LENGTH} characters"))
+                continue
+            text, problems = read_text(file, path)
+            loaded.problems += problems
+            if text is None:
+                continue
+            data, values, keys, problems = parse_yaml(text, path)
+            loaded.problems += problems
+            if data is None and not problems:
+                loaded.problems.append(Problem(path, 1, 1, "file holds no fields; an entity file is a YAML mapping of fields"))
+            elif data is not None and not isinstance(data, dict):
+                line, col = values.get((), (1, 1))
+                loaded.problems.append(Problem(path, line, col, f"an entity file must be a YAML mapping of fields, not a {_kind(data)}"))
+            elif data is not None:
+                loaded.documents.append(RawDocument(path, type_, stem, data, values, keys))
+    ids = {doc.id for doc in loaded.documents if doc.type == "source"}
+    for stem, (file, path) in sorted(archive_candidates.items()):
+        if stem not in ids:
+            loaded.problems.append(Problem(path, 1, 1, f"archived text without a source: add sources/{stem}.yml or remove this file"))
+            continue
+        text, problems = read_text(file, path)
+        loaded.problems += problems
+        if text is not None:
+            loaded.archives[stem] = text
+    return loaded
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", str: "text", bool: "boolean"}.get(type(value), type(value).__name__)

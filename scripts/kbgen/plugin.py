@@ -1,0 +1,51 @@
+"""The ``kbgen`` MkDocs plugin: a thin adapter from the knowledge base to MkDocs' files.
+
+All the work is in plain functions (``pipeline``, ``render``); this module only
+hands their output to MkDocs as generated files, points edit links at the YAML
+sources, watches ``entities/`` under ``mkdocs serve`` and stops the build with
+the same messages as ``kbgen validate``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import Abort
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .config import KbgenConfig
+from .pipeline import check_knowledge_base
+from .render import render_site
+
+log = logging.getLogger("mkdocs.plugins.kbgen")
+
+
+class KbgenPlugin(BasePlugin[KbgenConfig]):
+    def on_config(self, config):
+        base = Path(config.config_file_path).parent
+        self.root = (base / self.config.root).resolve()
+        self.templates = (base / self.config.templates).resolve() if self.config.templates else None
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        kb, problems = check_knowledge_base(self.root)
+        if problems:
+            for problem in problems:
+                log.error(str(problem))
+            raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
+        for generated in render_site(kb, self.templates):
+            if files.get_file_from_path(generated.path) is not None:
+                raise Abort(f"kbgen: docs/{generated.path} would hide the generated page at the same path; rename or remove it")
+            file = File.generated(config, generated.path, content=generated.content)
+            if generated.source:
+                # edit_uri is joined to the docs folder's edit URL; '..' climbs to the YAML.
+                file.edit_uri = Path(os.path.relpath(self.root / generated.source, config.docs_dir)).as_posix()
+            files.append(file)
+        return files
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.root / "entities"))
+        return server

@@ -1,0 +1,114 @@
+"""Closed vocabularies, defined once.
+
+The validator, the JSON Schemas, the templates and the editor's guide all read
+these tables, so adding a value here is the only change needed to allow it.
+Each value maps to a one-line description shown to editors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ENTITY_TYPES = ("actor", "event", "recommendation", "source")
+"""Entity types in the order they are loaded, linked and listed."""
+
+FOLDERS = {t: t + "s" for t in ENTITY_TYPES}
+"""Each type lives in its own folder under ``entities/`` (and URL prefix)."""
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_MAX_LENGTH = 80
+
+ACTOR_KINDS = {
+    "state": "A sovereign state, e.g. Iraq or Iran.",
+    "government": "A state's government or administration as a whole, e.g. an administration.",
+    "government-body": "A ministry, court, parliament, embassy or agency of a state.",
+    "armed-forces": "A state's regular military or one of its services.",
+    "armed-group": "A non-state armed group or militia.",
+    "coalition": "An alliance or network of states or groups.",
+    "political-party": "A political party or movement.",
+    "person": "A named individual.",
+    "company": "A business or state-owned enterprise.",
+    "organization": "A non-governmental or international organization, think tank or publisher.",
+    "collective": "An unnamed or loosely defined group of people, e.g. a panel of judges.",
+}
+
+EVENT_KINDS = {
+    "war": "An armed conflict between states or groups.",
+    "attack": "A strike, raid or drone or missile attack.",
+    "military-activity": "Military operations or movements other than a single attack, e.g. overflights.",
+    "withdrawal": "A withdrawal or drawdown of forces or personnel.",
+    "evacuation": "An evacuation of personnel or civilians.",
+    "threat": "A threat or warning of action.",
+    "statement": "A declaration, announcement or public position.",
+    "sanctions": "Sanctions or designations imposed by a state or body.",
+    "arms-procurement": "A purchase, sale or transfer of weapons or defence systems.",
+    "judicial": "A court ruling, appointment or removal in the judiciary.",
+    "political": "A political decision, session, vote or change of office.",
+    "protest": "A demonstration or public protest.",
+    "diplomatic": "A diplomatic meeting, agreement or change of mission.",
+}
+
+PARTICIPANT_ROLES = {
+    "initiator": "Carried out, launched or started the event.",
+    "target": "Was attacked, sanctioned or otherwise acted upon.",
+    "participant": "Took part without a more specific role.",
+    "affected": "Was affected without taking part.",
+    "host": "The event took place on its territory or in its airspace.",
+    "organizer": "Organized or called for the event.",
+    "decision-maker": "Took the decision the event records.",
+    "subject": "The person or body the event is about, e.g. one removed from office.",
+    "supplier": "Supplies or sells goods, weapons or services in the event.",
+    "purchaser": "Buys or acquires goods, weapons or services in the event.",
+}
+
+
+@dataclass(frozen=True)
+class RelationType:
+    """A typed link. ``label`` reads from the holder, ``inverse`` from the target."""
+
+    label: str
+    inverse: str
+    description: str
+
+
+ACTOR_RELATIONS = {
+    "proxy-of": RelationType("proxy of", "has proxy", "Acts on behalf of the target, which backs it."),
+    "backed-by": RelationType("backed by", "backs", "Receives support (arms, money, direction) from the target."),
+    "member-of": RelationType("member of", "has member", "Belongs to the target group, coalition or body."),
+    "part-of": RelationType("part of", "has part", "Is a component of the target, e.g. a body of a state."),
+    "leads": RelationType("leads", "led by", "Heads or commands the target."),
+    "aligned-with": RelationType("aligned with", "has aligned", "Is politically aligned with the target."),
+    "allied-with": RelationType("allied with", "allied with", "Is allied with the target (symmetric)."),
+    "adversary-of": RelationType("adversary of", "adversary of", "Is in conflict with the target (symmetric)."),
+    "linked-to": RelationType("linked to", "linked to", "Has a reported link to the target (symmetric)."),
+    "supplier-of": RelationType("supplier of", "supplied by", "Supplies weapons, goods or services to the target."),
+    "designated-by": RelationType("designated by", "designates", "Is listed (e.g. as a terrorist group) by the target."),
+}
+
+EVENT_RELATIONS = {
+    "caused-by": RelationType("caused by", "led to", "The target event brought this one about."),
+    "response-to": RelationType("in response to", "prompted", "This event answers the target event."),
+    "follows": RelationType("follows", "followed by", "This event comes after the target, in sequence."),
+    "parallels": RelationType("parallels", "paralleled by", "This event mirrors or repeats the pattern of the target."),
+}
+
+INSTRUMENTS = {
+    "military-action": "Use or threat of force, e.g. strikes on militia leaders.",
+    "deterrence": "Setting and enforcing a boundary the other side must not cross.",
+    "arms-sales": "Selling or withholding weapons and defence systems.",
+    "security-assistance": "Training, advising or equipping security forces.",
+    "diplomatic-engagement": "Talks, pressure and persuasion through diplomacy.",
+    "diplomatic-presence": "Keeping, restoring or reducing an embassy or mission.",
+    "sanctions": "Economic sanctions and designations.",
+    "policy": "Forming or declaring a policy.",
+}
+
+RECOMMENDATION_STATUSES = {
+    "proposed": "Put forward by the source; no known action yet.",
+    "adopted": "Acted on by the addressee.",
+    "partially-adopted": "Acted on in part.",
+    "rejected": "Declined by the addressee.",
+    "superseded": "Overtaken by events or by another recommendation.",
+}
+
+ROLE_LABELS = {role: role.replace("-", " ") for role in PARTICIPANT_ROLES}
