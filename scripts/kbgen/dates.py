@@ -64,8 +64,9 @@ class _Point:
 def _point(node) -> _Point:
     approximate = uncertain = False
     if isinstance(node, edtf.UncertainOrApproximate):
-        approximate = bool(node.is_approximate)
-        uncertain = bool(node.is_uncertain)
+        qualifier = str(node.ua)  # "~" approximate, "?" uncertain, "%" both
+        approximate = qualifier in ("~", "%")
+        uncertain = qualifier in ("?", "%")
         node = node.date
     if type(node) is not edtf.Date or node._year is None or not str(node._year).isdigit():
         raise DateError(f"unsupported EDTF form '{node}'")
@@ -125,8 +126,11 @@ class EdtfDate:
 
     @property
     def sort_key(self) -> tuple:
-        """Earliest possible day first; among equal starts, the narrower date first."""
-        return (self.lower, self.upper, self.text)
+        """Where the date sits on a timeline: at its start, or at its end when only the end is
+        known ("by March 2024" sits in March 2024, not at the beginning of time); among equal
+        positions, the narrower date first."""
+        anchor = self.start.lower if self.start else self.end.lower
+        return (anchor, self.upper, self.text)
 
     @property
     def year(self) -> Optional[int]:

@@ -162,7 +162,7 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
         doc = docs[(entity.type, entity.id)]
         for ref in iter_references(entity):
             if ref.target_id not in by_type[ref.target_type]:
-                if (ref.target_type, ref.target_id) in docs:
+                if (ref.target_type, ref.target_id) in docs or (ref.target_type, ref.target_id) in loaded.unreadable:
                     continue  # the target's file exists but is invalid: its own errors say why
                 problems.append(Problem(doc.path, *doc.locate(ref.loc), _unknown_id_message(ref, by_type)))
                 continue

@@ -68,6 +68,7 @@ class LoadedFiles:
     documents: list[RawDocument] = field(default_factory=list)
     tags: Optional[RawDocument] = None
     archives: dict[str, str] = field(default_factory=dict)  # source id -> archived text
+    unreadable: set[tuple[str, str]] = field(default_factory=set)  # (type, id) of entity files that failed to load
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -242,10 +243,14 @@ def load_entities(root: Path) -> LoadedFiles:
                 continue
             text, problems = read_text(file, path)
             loaded.problems += problems
+            data, values, keys = None, {}, {}
+            if text is not None:
+                data, values, keys, problems = parse_yaml(text, path)
+                loaded.problems += problems
+            if not isinstance(data, dict):
+                loaded.unreadable.add((type_, stem))
             if text is None:
                 continue
-            data, values, keys, problems = parse_yaml(text, path)
-            loaded.problems += problems
             if data is None and not problems:
                 loaded.problems.append(Problem(path, 1, 1, "file holds no fields; an entity file is a YAML mapping of fields"))
             elif data is not None and not isinstance(data, dict):

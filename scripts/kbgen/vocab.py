@@ -26,7 +26,7 @@ ACTOR_KINDS = {
     "armed-group": "A non-state armed group or militia.",
     "coalition": "An alliance or network of states or groups.",
     "political-party": "A political party or movement.",
-    "person": "A named individual.",
+    "person": "An individual, named or, where the source does not name them, described.",
     "company": "A business or state-owned enterprise.",
     "organization": "A non-governmental or international organization, think tank or publisher.",
     "collective": "An unnamed or loosely defined group of people, e.g. a panel of judges.",

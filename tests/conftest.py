@@ -1,0 +1,97 @@
+"""Shared helpers: fixture knowledge bases and real MkDocs builds."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+VALID = TESTS / "fixtures" / "valid"
+BIN = Path(sys.executable).parent
+
+
+def make_knowledge_base(target: Path, files: dict | None = None, remove: list | None = None,
+                        binary: dict | None = None, base: Path = VALID) -> Path:
+    """A copy of ``base`` with files replaced, added (text or base64 bytes) or removed."""
+    shutil.copytree(base, target, symlinks=True)
+    for path, content in (files or {}).items():
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        (target / path).write_text(content, encoding="utf-8")
+    for path, content in (binary or {}).items():
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        (target / path).write_bytes(base64.b64decode(content))
+    for path in remove or []:
+        (target / path).unlink()
+    return target
+
+
+def kbgen(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """Run the installed ``kbgen`` command as a user would."""
+    return subprocess.run([str(BIN / "kbgen"), *args], cwd=cwd, capture_output=True, text=True)
+
+
+def site_config(root: Path, docs: Path, site: Path, *, plugin: bool = True, extra: dict | None = None) -> dict:
+    """The repository's mkdocs.yml, pointed at another knowledge base and output folder."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(docs)
+    config["site_dir"] = str(site)
+    config["theme"]["custom_dir"] = str(REPO / "docs" / "overrides")
+    plugins = []
+    for entry in config["plugins"]:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        if name == "kbgen":
+            if plugin:
+                options = {} if isinstance(entry, str) else dict(entry["kbgen"])
+                options["root"] = str(root)
+                plugins.append({"kbgen": options})
+        else:
+            plugins.append(entry)
+    config["plugins"] = plugins
+    config.update(extra or {})
+    return config
+
+
+def mkdocs_build(config: dict, workdir: Path) -> subprocess.CompletedProcess:
+    config_file = workdir / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-f", str(config_file)],
+                          cwd=workdir, capture_output=True, text=True, env=env)
+
+
+def docs_copy(target: Path) -> Path:
+    """The repository's hand-written docs/ for builds of a fixture, with a home page of the fixture's own
+    (the repository's home page links to the repository's entities)."""
+    shutil.copytree(REPO / "docs", target)
+    (target / "index.md").write_text("# Fixture knowledge base\n\nSee the [actors](actors/index.md).\n", encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """The valid fixture knowledge base built with real MkDocs + Material and the kbgen plugin."""
+    work = tmp_path_factory.mktemp("fixture-site")
+    docs = docs_copy(work / "docs")
+    result = mkdocs_build(site_config(VALID, docs, work / "site"), work)
+    assert result.returncode == 0, result.stderr
+    return work / "site"
+
+
+@pytest.fixture(scope="session")
+def repo_site(tmp_path_factory) -> Path:
+    """The repository's own knowledge base, built exactly as `make build` does."""
+    work = tmp_path_factory.mktemp("repo-site")
+    site = work / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site)],
+                            cwd=REPO, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    return site

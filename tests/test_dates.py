@@ -1,0 +1,44 @@
+"""EDTF dates are shown in words at exactly their precision, and sorted by their bounds."""
+
+import pytest
+
+from kbgen.dates import DateError, EdtfDate
+
+
+@pytest.mark.parametrize("text, words", [
+    ("2025-06-22", "22 June 2025"),
+    ("2024-03", "March 2024"),
+    ("2011", "2011"),
+    ("2024-03~", "March 2024 (approximate)"),
+    ("2011?", "2011 (uncertain)"),
+    ("2024-03-22%", "22 March 2024 (approximate, uncertain)"),
+    ("2025-06-13/2025-06-24", "13–24 June 2025"),
+    ("2024-03/2024-05", "March – May 2024"),
+    ("2023-10/2024-03", "October 2023 – March 2024"),
+    ("2025-06/2025-07~", "June 2025 – July 2025 (approximate)"),
+    ("2025-06/..", "from June 2025"),
+    ("2025-06-13/", "from 13 June 2025 (end unknown)"),
+    ("/2024-03", "by March 2024"),
+    ("../2024-03", "until March 2024"),
+])
+def test_words(text, words):
+    assert EdtfDate.parse(text).words == words
+
+
+@pytest.mark.parametrize("text", ["June 2025", "2025-06-31", "2024-02-30", "2024-21", "2024-03-XX", "../..", "2025-07/2025-06", ""])
+def test_refused(text):
+    with pytest.raises(DateError):
+        EdtfDate.parse(text)
+
+
+def test_sorted_by_start_then_narrowest():
+    texts = ["2025", "2025-06-22", "2024-03~", "2025-06", "2011", "2025-06-13/2025-06-24"]
+    ordered = sorted((EdtfDate.parse(t) for t in texts), key=lambda d: d.sort_key)
+    assert [d.text for d in ordered] == ["2011", "2024-03~", "2025", "2025-06", "2025-06-13/2025-06-24", "2025-06-22"]
+
+
+def test_a_date_known_only_by_its_end_sits_at_its_end():
+    texts = ["/2025-07-11", "2025-07-03", "2011", "../2024-03", "2024-06"]
+    ordered = sorted((EdtfDate.parse(t) for t in texts), key=lambda d: d.sort_key)
+    assert [d.text for d in ordered] == ["2011", "../2024-03", "2024-06", "2025-07-03", "/2025-07-11"]
+    assert EdtfDate.parse("/2025-07-11").year == 2025 and EdtfDate.parse("/2025-07-11").month == 7
