@@ -157,6 +157,8 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
         paths={key: doc.path for key, doc in docs.items()},
         archives=loaded.archives,
     )
+    renamed, rename_problems = _former_ids(entities, by_type, docs)
+    problems += rename_problems
     referenced_by: dict[tuple[str, str], list[Backlink]] = defaultdict(list)
     for entity in entities:
         doc = docs[(entity.type, entity.id)]
@@ -164,6 +166,11 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
             if ref.target_id not in by_type[ref.target_type]:
                 if (ref.target_type, ref.target_id) in docs or (ref.target_type, ref.target_id) in loaded.unreadable:
                     continue  # the target's file exists but is invalid: its own errors say why
+                if (ref.target_type, ref.target_id) in renamed:
+                    new_id = renamed[(ref.target_type, ref.target_id)]
+                    problems.append(Problem(doc.path, *doc.locate(ref.loc),
+                        f"{ref.target_type} '{ref.target_id}' was renamed to '{new_id}'; use the new id"))
+                    continue
                 problems.append(Problem(doc.path, *doc.locate(ref.loc), _unknown_id_message(ref, by_type)))
                 continue
             if (ref.target_type, ref.target_id) == (entity.type, entity.id):
@@ -180,6 +187,33 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
     problems += _check_part_of_cycles(kb, docs)
     kb.referenced_by = dict(referenced_by)
     return kb, problems
+
+
+def _former_ids(entities: list[Entity], by_type, docs) -> tuple[dict[tuple[str, str], str], list[Problem]]:
+    """(type, former id) -> current id; a former id must not be a current id or another entity's former id.
+
+    Ids are unique per type (they are URLs under the type's folder), so former ids are too.
+    """
+    renamed: dict[tuple[str, str], str] = {}
+    problems = []
+    for entity in entities:
+        doc = docs[(entity.type, entity.id)]
+        for index, former in enumerate(entity.former_ids):
+            where = doc.locate(("former_ids", index))
+            folder = vocab.FOLDERS[entity.type]
+            if former == entity.id:
+                problems.append(Problem(doc.path, *where, f"former id '{former}' is this {entity.type}'s current id; remove it from former_ids"))
+            elif former in by_type[entity.type]:
+                problems.append(Problem(doc.path, *where,
+                    f"former id '{former}' is the id of another {entity.type} (entities/{folder}/{former}.yml); "
+                    "an old URL can redirect to one page only"))
+            elif (entity.type, former) in renamed and renamed[(entity.type, former)] != entity.id:
+                problems.append(Problem(doc.path, *where,
+                    f"former id '{former}' is also a former id of {entity.type} '{renamed[(entity.type, former)]}'; "
+                    "an old URL can redirect to one page only"))
+            else:
+                renamed[(entity.type, former)] = entity.id
+    return renamed, problems
 
 
 def _unknown_id_message(ref: Reference, by_type: dict[str, dict[str, Entity]]) -> str:

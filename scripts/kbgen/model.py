@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from . import vocab
-from .dates import DateError, EdtfDate
+from .dates import EXAMPLES as DATE_EXAMPLES, DateError, EdtfDate
 
 
 @dataclass(frozen=True)
@@ -72,19 +72,29 @@ def _vocabulary(name: str, values: dict) -> Any:
     return Annotated[Literal[tuple(values)], Field(description=f"One of the {name} values.")]
 
 
-Text = Annotated[str, AfterValidator(_non_blank)]
+_POINT = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[~?%]?"
+EDTF_PATTERN = rf"^({_POINT}|({_POINT}|\.\.)?/({_POINT}|\.\.)?)$"
+"""The EDTF forms kbgen accepts, as a pattern for JSON Schema (the calendar check is kbgen's alone)."""
+
+Text = Annotated[str, AfterValidator(_non_blank), Field(json_schema_extra={"pattern": r"\S"})]
 """Plain text: shown escaped, never interpreted as Markdown or HTML."""
 
-Prose = Annotated[str, AfterValidator(_non_blank), Field(json_schema_extra={"format": "markdown"})]
+Prose = Annotated[str, AfterValidator(_non_blank), Field(json_schema_extra={"format": "markdown", "pattern": r"\S"})]
 """Markdown limited to text formatting and links; sanitised when rendered."""
 
-Slug = Annotated[str, AfterValidator(_slug), Field(pattern=vocab.ID_PATTERN, max_length=vocab.ID_MAX_LENGTH)]
+Slug = Annotated[str, AfterValidator(_slug), Field(max_length=vocab.ID_MAX_LENGTH, json_schema_extra={"pattern": vocab.ID_PATTERN})]
 
 Date = Annotated[
     EdtfDate,
     BeforeValidator(_edtf),
     PlainSerializer(lambda d: d.text, return_type=str),
-    WithJsonSchema({"type": "string", "description": "EDTF date, e.g. " + "2025-06-22, 2024-03~, 2025-06-13/2025-06-24"}),
+    WithJsonSchema({
+        # An unquoted year (2011) is text to kbgen's loader but a number to editors' YAML language servers.
+        "type": ["string", "integer"],
+        "pattern": EDTF_PATTERN,
+        "description": "EDTF date: " + DATE_EXAMPLES,
+        "examples": ["2025-06-22", "2024-03", "2011", "2024-03~", "2011?", "2025-06-13/2025-06-24", "2025-06/.."],
+    }),
 ]
 
 ActorKind = _vocabulary("actor kind", vocab.ACTOR_KINDS)
@@ -158,6 +168,9 @@ class Entity(Strict):
     type: str
     tags: Tags
     citations: Citations
+    former_ids: Annotated[list[Slug], Field(default_factory=list, description=(
+        "Ids this entity had before it was renamed: their old pages redirect here, "
+        "and a reference to one is an error naming the new id."))]
 
     @property
     def title(self) -> str:
