@@ -34,7 +34,7 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
                       encoding="utf-8")
     code, problems = actionlint(broken)
     assert code == 1
-    assert [(p["line"], p["kind"]) for p in problems] == [(13, "expression")]
+    assert [(p["line"], p["kind"]) for p in problems] == [(12, "expression")]
 
 
 def test_pull_request_workflow_validates_with_annotations_builds_strict_and_tests():
