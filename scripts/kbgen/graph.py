@@ -224,7 +224,8 @@ def _unknown_id_message(ref: Reference, by_type: dict[str, dict[str, Entity]]) -
     elsewhere = [t for t in vocab.ENTITY_TYPES if ref.target_id in by_type[t]]
     if elsewhere:
         return message + f" ('{ref.target_id}' is an {elsewhere[0]}, but this field needs an {ref.target_type})"
-    return message + f"; no file entities/{vocab.FOLDERS[ref.target_type]}/{ref.target_id}.yml"
+    return message + (f"; no file entities/{vocab.FOLDERS[ref.target_type]}/{ref.target_id}.yml "
+                      f"(to add it: kbgen new {ref.target_type} {ref.target_id})")
 
 
 def _check_quote(doc: RawDocument, ref: Reference, archives: dict[str, str]) -> list[Problem]:

@@ -296,6 +296,25 @@ def _describe(value: Any) -> str:
     return f"'{value}'"
 
 
+def _expected(model: type[BaseModel], loc: tuple) -> str:
+    """What a missing field should hold: its allowed values, the date form, or its description."""
+    from typing import get_args, get_origin
+
+    from .schema import FIELD_HELP
+
+    owner = _model_at(model, loc)
+    fields = {f.alias or n: f for n, f in owner.model_fields.items()} if owner else {}
+    info = fields.get(str(loc[-1]))
+    if info is None:
+        return ""
+    if get_origin(info.annotation) is Literal:
+        return "; allowed: " + ", ".join(get_args(info.annotation))
+    if info.annotation is EdtfDate:
+        return f"; an EDTF date, e.g. {DATE_EXAMPLES}"
+    help_text = info.description or FIELD_HELP.get(str(loc[-1]))
+    return f" ({help_text[0].lower() + help_text[1:].rstrip('.')})" if help_text else ""
+
+
 def _message(error: dict, model: type[BaseModel], entity_type: str) -> tuple[str, bool]:
     """An editor-facing message for one pydantic error, and whether it points at the key."""
     loc, kind, value = error["loc"], error["type"], error.get("input")
@@ -308,7 +327,7 @@ def _message(error: dict, model: type[BaseModel], entity_type: str) -> tuple[str
         extra = "; the id is the file name" if loc == ("id",) else ""
         return f"unknown field '{name}'{hint}{extra}; allowed fields: {', '.join(allowed)}", True
     if kind == "missing":
-        return f"missing required field '{where}'", False
+        return f"missing required field '{where}'{_expected(model, loc)}", False
     if kind == "literal_error":
         allowed = [v.strip("'") for v in re.findall(r"'[^']*'", error["ctx"]["expected"])]
         hint = did_you_mean(str(value), allowed)
@@ -320,9 +339,10 @@ def _message(error: dict, model: type[BaseModel], entity_type: str) -> tuple[str
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"'{where}' must be a mapping of fields, not {_describe(value)}", False
     if kind == "too_short":
-        return f"'{where}' needs at least {error['ctx'].get('min_length', 1)} item(s)", False
+        return f"'{where}' needs at least {error['ctx'].get('min_length', 1)} item(s){_expected(model, loc)}", False
     if kind == "string_pattern_mismatch":
-        return f"'{where}' value {_describe(value)} does not match the pattern {error['ctx']['pattern']}", False
+        hint = "; write the full address, starting with https://" if name == "url" else ""
+        return f"'{where}' value {_describe(value)} does not match the pattern {error['ctx']['pattern']}{hint}", False
     if kind == "value_error":
         return f"'{where}': {error['msg'].removeprefix('Value error, ')}", False
     return f"'{where}': {error['msg']}", False

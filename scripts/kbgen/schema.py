@@ -36,7 +36,7 @@ _VOCABULARIES = [
 ]
 
 # Field help shown by editors' language servers, for fields whose model gives none.
-_FIELD_HELP = {
+FIELD_HELP = {
     "name": "The actor's usual name in English, as the source gives it.",
     "kind": "What sort of thing this is; one of the closed vocabulary's values.",
     "title": "A short, neutral title.",
@@ -92,8 +92,8 @@ def _tidy(node: Any, name: str = "") -> Any:
         node["markdownEnumDescriptions"] = described
     elif node.get("type") == "string":
         node["type"] = ["string", "number"]
-    if name in _FIELD_HELP and "description" not in node:
-        node["description"] = _FIELD_HELP[name]
+    if name in FIELD_HELP and "description" not in node:
+        node["description"] = FIELD_HELP[name]
     return node
 
 
