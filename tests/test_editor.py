@@ -109,6 +109,13 @@ def test_new_refuses_a_bad_id_quoting_the_rule(tmp_path):
     assert not (tmp_path / "entities").exists()
 
 
+def test_new_refuses_outside_a_knowledge_base(tmp_path):
+    result = kbgen("new", "actor", "badr-organization", "--root", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr == f"kbgen new: error: no entities/ folder in {tmp_path}; run kbgen new in a knowledge base, or pass --root DIR\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_new_wrong_usage_exits_2(tmp_path):
     assert kbgen("new", "person", "x", "--root", str(tmp_path)).returncode == 2
     assert kbgen("new", "actor", "--root", str(tmp_path)).returncode == 2

@@ -61,6 +61,8 @@ def write_skeleton(root: Path, type_: str, id_: str, title: Optional[str] = None
         _slug(id_)
     except ValueError as error:
         return Refusal(str(error))
+    if not (root / "entities").is_dir():
+        return Refusal(f"no entities/ folder in {root}; run kbgen new in a knowledge base, or pass --root DIR")
     target = entity_file(root, type_, id_)
     relative = target.relative_to(root).as_posix()
     if target.exists() or target.is_symlink():
@@ -89,7 +91,8 @@ def placeholder_problems(documents) -> list[Problem]:
     for doc in documents:
         for loc, text in _placeholders(doc.data):
             where = ".".join(str(part) for part in loc)
-            hint = text[len(PLACEHOLDER):].lstrip(" :")
+            # The hint is the editor's file text: one line, bounded, so the message stays one line.
+            hint = " ".join(text[len(PLACEHOLDER):].lstrip(" :").split())[:200] or "a value"
             problems.append(Problem(doc.path, *doc.locate(loc),
                 f"'{where}' still holds the placeholder from 'kbgen new'; replace it with {hint}"))
     return problems
