@@ -164,6 +164,9 @@ def test_every_entity_is_valid_against_its_schema(root):
     for doc in documents:
         errors = [e.message for e in validators[doc.type].iter_errors(doc.data)]
         assert errors == [], doc.path
+        # Read as other tools read YAML (PyYAML here), independently of kbgen's loader, too.
+        independent = yaml.safe_load((root / doc.path).read_text(encoding="utf-8"))
+        assert [e.message for e in validators[doc.type].iter_errors(independent)] == [], doc.path
 
 
 # Cases whose error the schema can see; the rest (references, quotes, tags, calendar, YAML syntax,
