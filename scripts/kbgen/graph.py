@@ -207,7 +207,9 @@ def _former_ids(entities: list[Entity], by_type, docs) -> tuple[dict[tuple[str, 
                 problems.append(Problem(doc.path, *where,
                     f"former id '{former}' is the id of another {entity.type} (entities/{folder}/{former}.yml); "
                     "an old URL can redirect to one page only"))
-            elif (entity.type, former) in renamed and renamed[(entity.type, former)] != entity.id:
+            elif former in entity.former_ids[:index]:
+                problems.append(Problem(doc.path, *where, f"former id '{former}' is listed twice; give it once"))
+            elif (entity.type, former) in renamed:
                 problems.append(Problem(doc.path, *where,
                     f"former id '{former}' is also a former id of {entity.type} '{renamed[(entity.type, former)]}'; "
                     "an old URL can redirect to one page only"))
