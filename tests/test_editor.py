@@ -131,6 +131,12 @@ def test_committed_schemas_are_up_to_date():
     assert committed == schema_texts()
 
 
+def test_vscode_maps_every_entity_folder_to_its_committed_schema():
+    settings = json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))["yaml.schemas"]
+    assert settings == {f"./schemas/{t}.schema.json": f"entities/{vocab.FOLDERS[t]}/*.yml" for t in vocab.ENTITY_TYPES}
+    assert all((REPO / schema).is_file() for schema in settings)
+
+
 def test_schema_command_writes_one_schema_per_type(tmp_path):
     result = kbgen("schema", "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
