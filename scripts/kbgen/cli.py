@@ -10,6 +10,8 @@ from typing import Optional, Sequence
 from .pipeline import check_knowledge_base
 from .vocab import FOLDERS as folders
 from .render import render_site, write_files
+from .schema import write_schemas
+from .skeleton import Refusal, write_skeleton
 
 
 def _validate(args) -> int:
@@ -35,6 +37,27 @@ def _generate(args) -> int:
     return 0
 
 
+def _new(args) -> int:
+    title = args.name if args.name is not None else args.title
+    if args.name is not None and args.type != "actor":
+        args.parser.error(f"--name is for actors; a {args.type} has a --title")
+    if args.title is not None and args.type == "actor":
+        args.parser.error("--title is for events, recommendations and sources; an actor has a --name")
+    written = write_skeleton(args.root, args.type, args.id, title)
+    if isinstance(written, Refusal):
+        print(f"kbgen new: error: {written.message}", file=sys.stderr)
+        return 1
+    print(written.relative_to(args.root).as_posix())
+    print("fill in every FILL IN value, then run: kbgen validate", file=sys.stderr)
+    return 0
+
+
+def _schema(args) -> int:
+    for path in write_schemas(args.out):
+        print(path.as_posix())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kbgen", description="Validate a YAML knowledge base and generate its site pages.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -49,6 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, required=True, help="folder to write the pages into")
     generate.add_argument("--templates", type=Path, default=None, help="folder of templates overriding the built-in ones")
     generate.set_defaults(run=_generate)
+
+    new = commands.add_parser("new", help="write a commented skeleton for a new entity; never overwrites")
+    new.add_argument("type", choices=list(folders), metavar="TYPE", help="actor, event, recommendation or source")
+    new.add_argument("id", metavar="ID", help="the new id, also the file name: lowercase letters, digits, single hyphens")
+    new.add_argument("--name", help="an actor's name")
+    new.add_argument("--title", help="an event's, recommendation's or source's title")
+    new.add_argument("--root", type=Path, default=Path("."), help="folder holding entities/ (default: .)")
+    new.set_defaults(run=_new, parser=new)
+
+    schema = commands.add_parser("schema", help="write a JSON Schema per entity type, for editors' YAML language servers")
+    schema.add_argument("-o", "--out", type=Path, default=Path("schemas"), help="folder to write into (default: schemas)")
+    schema.set_defaults(run=_schema)
     return parser
 
 

@@ -157,6 +157,8 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
         paths={key: doc.path for key, doc in docs.items()},
         archives=loaded.archives,
     )
+    renamed, rename_problems = _former_ids(entities, by_type, docs)
+    problems += rename_problems
     referenced_by: dict[tuple[str, str], list[Backlink]] = defaultdict(list)
     for entity in entities:
         doc = docs[(entity.type, entity.id)]
@@ -164,6 +166,11 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
             if ref.target_id not in by_type[ref.target_type]:
                 if (ref.target_type, ref.target_id) in docs or (ref.target_type, ref.target_id) in loaded.unreadable:
                     continue  # the target's file exists but is invalid: its own errors say why
+                if (ref.target_type, ref.target_id) in renamed:
+                    new_id = renamed[(ref.target_type, ref.target_id)]
+                    problems.append(Problem(doc.path, *doc.locate(ref.loc),
+                        f"{ref.target_type} '{ref.target_id}' was renamed to '{new_id}'; use the new id"))
+                    continue
                 problems.append(Problem(doc.path, *doc.locate(ref.loc), _unknown_id_message(ref, by_type)))
                 continue
             if (ref.target_type, ref.target_id) == (entity.type, entity.id):
@@ -182,6 +189,35 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
     return kb, problems
 
 
+def _former_ids(entities: list[Entity], by_type, docs) -> tuple[dict[tuple[str, str], str], list[Problem]]:
+    """(type, former id) -> current id; a former id must not be a current id or another entity's former id.
+
+    Ids are unique per type (they are URLs under the type's folder), so former ids are too.
+    """
+    renamed: dict[tuple[str, str], str] = {}
+    problems = []
+    for entity in entities:
+        doc = docs[(entity.type, entity.id)]
+        for index, former in enumerate(entity.former_ids):
+            where = doc.locate(("former_ids", index))
+            folder = vocab.FOLDERS[entity.type]
+            if former == entity.id:
+                problems.append(Problem(doc.path, *where, f"former id '{former}' is this {entity.type}'s current id; remove it from former_ids"))
+            elif former in by_type[entity.type]:
+                problems.append(Problem(doc.path, *where,
+                    f"former id '{former}' is the id of another {entity.type} (entities/{folder}/{former}.yml); "
+                    "an old URL can redirect to one page only"))
+            elif former in entity.former_ids[:index]:
+                problems.append(Problem(doc.path, *where, f"former id '{former}' is listed twice; give it once"))
+            elif (entity.type, former) in renamed:
+                problems.append(Problem(doc.path, *where,
+                    f"former id '{former}' is also a former id of {entity.type} '{renamed[(entity.type, former)]}'; "
+                    "an old URL can redirect to one page only"))
+            else:
+                renamed[(entity.type, former)] = entity.id
+    return renamed, problems
+
+
 def _unknown_id_message(ref: Reference, by_type: dict[str, dict[str, Entity]]) -> str:
     message = f"unknown {ref.target_type} '{ref.target_id}'"
     hint = did_you_mean(ref.target_id, by_type[ref.target_type])
@@ -190,7 +226,8 @@ def _unknown_id_message(ref: Reference, by_type: dict[str, dict[str, Entity]]) -
     elsewhere = [t for t in vocab.ENTITY_TYPES if ref.target_id in by_type[t]]
     if elsewhere:
         return message + f" ('{ref.target_id}' is an {elsewhere[0]}, but this field needs an {ref.target_type})"
-    return message + f"; no file entities/{vocab.FOLDERS[ref.target_type]}/{ref.target_id}.yml"
+    return message + (f"; no file entities/{vocab.FOLDERS[ref.target_type]}/{ref.target_id}.yml "
+                      f"(to add it: kbgen new {ref.target_type} {ref.target_id})")
 
 
 def _check_quote(doc: RawDocument, ref: Reference, archives: dict[str, str]) -> list[Problem]:

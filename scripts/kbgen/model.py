@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from . import vocab
-from .dates import DateError, EdtfDate
+from .dates import EXAMPLES as DATE_EXAMPLES, DateError, EdtfDate
 
 
 @dataclass(frozen=True)
@@ -72,19 +72,29 @@ def _vocabulary(name: str, values: dict) -> Any:
     return Annotated[Literal[tuple(values)], Field(description=f"One of the {name} values.")]
 
 
-Text = Annotated[str, AfterValidator(_non_blank)]
+_POINT = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[~?%]?"
+EDTF_PATTERN = rf"^({_POINT}|({_POINT}|\.\.)?/({_POINT}|\.\.)?)$"
+"""The EDTF forms kbgen accepts, as a pattern for JSON Schema (the calendar check is kbgen's alone)."""
+
+Text = Annotated[str, AfterValidator(_non_blank), Field(json_schema_extra={"pattern": r"\S"})]
 """Plain text: shown escaped, never interpreted as Markdown or HTML."""
 
-Prose = Annotated[str, AfterValidator(_non_blank), Field(json_schema_extra={"format": "markdown"})]
+Prose = Annotated[str, AfterValidator(_non_blank), Field(json_schema_extra={"format": "markdown", "pattern": r"\S"})]
 """Markdown limited to text formatting and links; sanitised when rendered."""
 
-Slug = Annotated[str, AfterValidator(_slug), Field(pattern=vocab.ID_PATTERN, max_length=vocab.ID_MAX_LENGTH)]
+Slug = Annotated[str, AfterValidator(_slug), Field(max_length=vocab.ID_MAX_LENGTH, json_schema_extra={"pattern": vocab.ID_PATTERN})]
 
 Date = Annotated[
     EdtfDate,
     BeforeValidator(_edtf),
     PlainSerializer(lambda d: d.text, return_type=str),
-    WithJsonSchema({"type": "string", "description": "EDTF date, e.g. " + "2025-06-22, 2024-03~, 2025-06-13/2025-06-24"}),
+    WithJsonSchema({
+        # An unquoted year (2011) is text to kbgen's loader but a number to editors' YAML language servers.
+        "type": ["string", "integer"],
+        "pattern": EDTF_PATTERN,
+        "description": "EDTF date: " + DATE_EXAMPLES,
+        "examples": ["2025-06-22", "2024-03", "2011", "2024-03~", "2011?", "2025-06-13/2025-06-24", "2025-06/.."],
+    }),
 ]
 
 ActorKind = _vocabulary("actor kind", vocab.ACTOR_KINDS)
@@ -158,6 +168,9 @@ class Entity(Strict):
     type: str
     tags: Tags
     citations: Citations
+    former_ids: Annotated[list[Slug], Field(default_factory=list, description=(
+        "Ids this entity had before it was renamed: their old pages redirect here, "
+        "and a reference to one is an error naming the new id."))]
 
     @property
     def title(self) -> str:
@@ -283,6 +296,25 @@ def _describe(value: Any) -> str:
     return f"'{value}'"
 
 
+def _expected(model: type[BaseModel], loc: tuple) -> str:
+    """What a missing field should hold: its allowed values, the date form, or its description."""
+    from typing import get_args, get_origin
+
+    from .schema import FIELD_HELP
+
+    owner = _model_at(model, loc)
+    fields = {f.alias or n: f for n, f in owner.model_fields.items()} if owner else {}
+    info = fields.get(str(loc[-1]))
+    if info is None:
+        return ""
+    if get_origin(info.annotation) is Literal:
+        return "; allowed: " + ", ".join(get_args(info.annotation))
+    if info.annotation is EdtfDate:
+        return f"; an EDTF date, e.g. {DATE_EXAMPLES}"
+    help_text = info.description or FIELD_HELP.get(str(loc[-1]))
+    return f" ({help_text[0].lower() + help_text[1:].rstrip('.')})" if help_text else ""
+
+
 def _message(error: dict, model: type[BaseModel], entity_type: str) -> tuple[str, bool]:
     """An editor-facing message for one pydantic error, and whether it points at the key."""
     loc, kind, value = error["loc"], error["type"], error.get("input")
@@ -295,7 +327,7 @@ def _message(error: dict, model: type[BaseModel], entity_type: str) -> tuple[str
         extra = "; the id is the file name" if loc == ("id",) else ""
         return f"unknown field '{name}'{hint}{extra}; allowed fields: {', '.join(allowed)}", True
     if kind == "missing":
-        return f"missing required field '{where}'", False
+        return f"missing required field '{where}'{_expected(model, loc)}", False
     if kind == "literal_error":
         allowed = [v.strip("'") for v in re.findall(r"'[^']*'", error["ctx"]["expected"])]
         hint = did_you_mean(str(value), allowed)
@@ -307,9 +339,10 @@ def _message(error: dict, model: type[BaseModel], entity_type: str) -> tuple[str
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"'{where}' must be a mapping of fields, not {_describe(value)}", False
     if kind == "too_short":
-        return f"'{where}' needs at least {error['ctx'].get('min_length', 1)} item(s)", False
+        return f"'{where}' needs at least {error['ctx'].get('min_length', 1)} item(s){_expected(model, loc)}", False
     if kind == "string_pattern_mismatch":
-        return f"'{where}' value {_describe(value)} does not match the pattern {error['ctx']['pattern']}", False
+        hint = "; write the full address, starting with https://" if name == "url" else ""
+        return f"'{where}' value {_describe(value)} does not match the pattern {error['ctx']['pattern']}{hint}", False
     if kind == "value_error":
         return f"'{where}': {error['msg'].removeprefix('Value error, ')}", False
     return f"'{where}': {error['msg']}", False

@@ -21,11 +21,12 @@ from typing import Any, Iterable, Optional
 import markdown
 import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import vocab
 from .graph import KnowledgeBase
 from .model import Citation, Entity
+from .schema import entity_schema, schema_texts
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -162,7 +163,24 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None) -> list[Gen
         index = env.get_template(f"{vocab.FOLDERS[type_]}-index.md.j2")
         files.append(GeneratedFile(path, index.render(page=path, kb=kb, type=type_, entities=kb.all(type_))))
     files.append(GeneratedFile("data/kb.json", knowledge_base_json(kb)))
+    files += [GeneratedFile(f"data/schema/{name}", text) for name, text in schema_texts().items()]
+    files += redirect_pages(kb)
+    files.append(GeneratedFile("editors/vocabularies.md", env.get_template("vocabularies.md.j2").render(
+        page="editors/vocabularies.md", schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES})))
     return files
+
+
+def redirect_pages(kb: KnowledgeBase) -> list[GeneratedFile]:
+    """A small HTML page at each former id's URL that sends readers (and search engines) to the new page."""
+    template = make_environment().get_template("redirect.html.j2")
+    pages = []
+    for type_ in vocab.ENTITY_TYPES:
+        for entity in kb.all(type_):
+            for former in entity.former_ids:
+                target = f"../{entity.id}/"
+                content = template.render(target=Markup(escape(target)), title=Markup(escape(entity.title)))
+                pages.append(GeneratedFile(f"{vocab.FOLDERS[type_]}/{former}/index.html", content))
+    return pages
 
 
 def knowledge_base_json(kb: KnowledgeBase) -> str:

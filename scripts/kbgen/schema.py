@@ -1,0 +1,135 @@
+"""JSON Schemas (draft 2020-12) of entity FILES, generated from the models the validator uses.
+
+A schema describes what an editor writes in ``entities/<type>s/<id>.yml``, so
+``id`` and ``type`` (which come from the path) are not in it, fields carry their
+YAML names (``title``, not ``title_``), closed vocabularies are enums with one
+description per value (``enumDescriptions`` and ``markdownEnumDescriptions``,
+which VS Code's YAML language server shows while completing), and every object
+is closed (``additionalProperties: false``).
+
+The schema accepts what ``kbgen validate`` accepts, with one widening: kbgen's
+loader reads an unquoted number (``2011``) as text, a YAML language server as a
+number, so text fields accept numbers too. What only kbgen checks: that every
+reference resolves, that quotes occur in the source, that a date exists in the
+calendar, and the YAML-level rules (no anchors, aliases, tags, duplicate keys).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from . import vocab
+from .model import MODELS
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+_VOCABULARIES = [
+    vocab.ACTOR_KINDS,
+    vocab.EVENT_KINDS,
+    vocab.PARTICIPANT_ROLES,
+    vocab.ACTOR_RELATIONS,
+    vocab.EVENT_RELATIONS,
+    vocab.INSTRUMENTS,
+    vocab.RECOMMENDATION_STATUSES,
+]
+
+# Field help shown by editors' language servers, for fields whose model gives none.
+FIELD_HELP = {
+    "name": "The actor's usual name in English, as the source gives it.",
+    "kind": "What sort of thing this is; one of the closed vocabulary's values.",
+    "title": "A short, neutral title.",
+    "summary": "What the source says, in neutral words (Markdown: emphasis and links only).",
+    "date": "When it happened, as an EDTF date.",
+    "published": "When the source was published, as an EDTF date.",
+    "participants": "Who took part, each with a role.",
+    "location": "Where it happened.",
+    "part_of": "The id of a larger event this one belongs to.",
+    "relations": "Typed links to other entities.",
+    "addressee": "The id of the actor the recommendation is addressed to.",
+    "concerns": "Ids of the actors the recommendation is about.",
+    "motivated_by": "Ids of the events that motivate the recommendation.",
+    "instruments": "The means the recommendation proposes.",
+    "rationale": "Why the source recommends it.",
+    "status": "Whether the recommendation was acted on.",
+    "author": "Who wrote the source.",
+    "publisher": "Who published the source.",
+    "url": "The source's address on the web (http or https).",
+    "notes": "Editors' notes on the source.",
+    "citations": "Evidence: the sources this is drawn from, with verbatim quotes.",
+    "source": "The id of a source entity (a file in entities/sources/).",
+    "actor": "The id of an actor (a file in entities/actors/).",
+    "event": "The id of an event (a file in entities/events/).",
+    "role": "How the actor took part.",
+    "type": "The kind of link; one of the closed vocabulary's values.",
+    "note": "A short note on this link.",
+}
+
+
+def _descriptions(values: dict) -> list[str]:
+    return [v if isinstance(v, str) else v.description for v in values.values()]
+
+
+_ENUM_DESCRIPTIONS = {tuple(values): _descriptions(values) for values in _VOCABULARIES}
+
+
+def _tidy(node: Any, name: str = "") -> Any:
+    """Post-process pydantic's schema: help texts, per-value descriptions, numbers as text."""
+    if isinstance(node, list):
+        return [_tidy(item, name) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: value for key, value in node.items() if key != "title"}  # pydantic's titles repeat the names
+    if "properties" in node:
+        node["properties"] = {key: _tidy(value, key) for key, value in node["properties"].items()}
+    for key, value in list(node.items()):
+        if key != "properties":
+            node[key] = _tidy(value)
+    if "enum" in node and tuple(node["enum"]) in _ENUM_DESCRIPTIONS:
+        described = _ENUM_DESCRIPTIONS[tuple(node["enum"])]
+        node["enumDescriptions"] = described
+        node["markdownEnumDescriptions"] = described
+    elif node.get("type") == "string":
+        node["type"] = ["string", "number"]
+    if name in FIELD_HELP and "description" not in node:
+        node["description"] = FIELD_HELP[name]
+    return node
+
+
+def entity_schema(type_: str) -> dict:
+    """The JSON Schema of one entity type's file."""
+    model = MODELS[type_]
+    generated = model.model_json_schema(by_alias=True, mode="validation")
+    for reserved in ("id", "type"):
+        generated["properties"].pop(reserved, None)
+        if reserved in generated.get("required", []):
+            generated["required"].remove(reserved)
+    body = _tidy(generated)
+    folder = vocab.FOLDERS[type_]
+    return {
+        "$schema": DIALECT,
+        "$id": f"urn:kbgen:schema:{type_}",
+        "title": f"kbgen {type_}",
+        "description": (f"{'An' if type_[0] in 'aeiou' else 'A'} {type_} file, entities/{folder}/<id>.yml: its id is the file name, its type the folder. "
+                        + (model.__doc__ or "").strip()).strip(),
+        **{key: body[key] for key in ("type", "properties", "required", "additionalProperties", "$defs") if key in body},
+    }
+
+
+def schema_path(type_: str) -> str:
+    return f"{type_}.schema.json"
+
+
+def schema_texts() -> dict[str, str]:
+    """File name -> JSON text, for every entity type, stable byte for byte."""
+    return {schema_path(t): json.dumps(entity_schema(t), ensure_ascii=False, indent=2) + "\n" for t in vocab.ENTITY_TYPES}
+
+
+def write_schemas(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in schema_texts().items():
+        (out / name).write_text(text, encoding="utf-8")
+        written.append(out / name)
+    return written
