@@ -24,6 +24,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from . import vocab
+from .exports import data_files
+from .exports.cite import cite_this
+from .exports.records import entity_record
 from .graph import KnowledgeBase
 from .model import Citation, Entity
 
@@ -148,9 +151,12 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
     return env
 
 
-def render_site(kb: KnowledgeBase, templates: Optional[Path] = None) -> list[GeneratedFile]:
-    """Every generated page and data file, in a stable order."""
+def render_site(kb: KnowledgeBase, templates: Optional[Path] = None, *,
+                site_url: Optional[str] = None, site_name: Optional[str] = None) -> list[GeneratedFile]:
+    """Every generated page and data file, in a stable order. ``site_url`` and ``site_name``
+    (MkDocs' settings, when known) make feed links and citations absolute and named."""
     env = make_environment(templates)
+    env.globals["cite_this"] = lambda entity, style: cite_this(entity, style, site_url, site_name)
     files: list[GeneratedFile] = []
     for type_ in vocab.ENTITY_TYPES:
         template = env.get_template(f"{type_}.md.j2")
@@ -162,6 +168,7 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None) -> list[Gen
         index = env.get_template(f"{vocab.FOLDERS[type_]}-index.md.j2")
         files.append(GeneratedFile(path, index.render(page=path, kb=kb, type=type_, entities=kb.all(type_))))
     files.append(GeneratedFile("data/kb.json", knowledge_base_json(kb)))
+    files += [GeneratedFile(path, content) for path, content in data_files(kb, site_url, site_name)]
     return files
 
 
@@ -172,8 +179,7 @@ def knowledge_base_json(kb: KnowledgeBase) -> str:
         "tags": kb.tags,
         "entities": {
             vocab.FOLDERS[type_]: [
-                {**entity.model_dump(mode="json", by_alias=True), "url": f"{vocab.FOLDERS[type_]}/{entity.id}/"}
-                for entity in kb.all(type_)
+                entity_record(entity) for entity in kb.all(type_)
             ]
             for type_ in vocab.ENTITY_TYPES
         },
