@@ -173,7 +173,7 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None, *,
 
 
 def knowledge_base_json(kb: KnowledgeBase) -> str:
-    """Every entity with every field, as written (dates as their EDTF text), plus its URL."""
+    """Every entity with every field, as written (dates as their EDTF text), plus its page (schema: exports.records)."""
     data = {
         "generator": "kbgen",
         "tags": kb.tags,

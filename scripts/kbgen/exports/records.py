@@ -2,7 +2,7 @@
 JSON Schema of ``kb.json`` (``/data/kb.schema.json``).
 
 The schema is derived from the same pydantic models that validate the entity files, so
-it cannot drift from what kb.json holds; it adds what publishing adds (``url``).
+it cannot drift from what kb.json holds; it adds what publishing adds (``page``).
 """
 
 from __future__ import annotations
@@ -21,17 +21,17 @@ SCHEMA_ID = "kb.schema.json"
 
 
 def entity_record(entity: Entity) -> dict[str, Any]:
-    """Every field of an entity as written (dates as their EDTF text), plus its page's path."""
-    return {**entity.model_dump(mode="json", by_alias=True), "url": site_path(entity)}
+    """Every field of an entity as written (dates as their EDTF text), plus its page's path as
+    ``page`` (not ``url``: a source's ``url`` is one of its fields, the publisher's address)."""
+    return {**entity.model_dump(mode="json", by_alias=True), "page": site_path(entity)}
 
 
 def entity_json(kb: KnowledgeBase, entity: Entity) -> str:
     """``/<type>s/<id>.json``: the entity's record and every entity that refers to it."""
     record = entity_record(entity)
-    record["referenced_by"] = [
-        {"type": link.entity.type, "id": link.entity.id, "relation": link.label}
-        for link in kb.referenced_by.get((entity.type, entity.id), [])
-    ]
+    links = [{"type": link.entity.type, "id": link.entity.id, "relation": link.label}
+             for link in kb.referenced_by.get((entity.type, entity.id), [])]
+    record["referenced_by"] = [link for index, link in enumerate(links) if link not in links[:index]]
     return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -44,7 +44,7 @@ def knowledge_base_schema() -> dict[str, Any]:
     for type_ in vocab.ENTITY_TYPES:
         ref = refs[(MODELS[type_], "serialization")]["$ref"]
         definition = defs[ref.rsplit("/", 1)[1]]
-        definition["properties"]["url"] = {
+        definition["properties"]["page"] = {
             "type": "string",
             "description": "The entity's page, relative to the site root.",
             "pattern": f"^{vocab.FOLDERS[type_]}/[a-z0-9-]+/$",
