@@ -77,24 +77,31 @@ def test_a_sources_own_url_is_not_overwritten_by_its_page(tmp_path):
 
 # -- CSV -----------------------------------------------------------------------
 
+def read_table(text):
+    """A CSV file's rows as dicts, read as Python's csv module reads a file opened with utf-8-sig."""
+    assert text.startswith("\ufeff")  # the byte-order mark Excel needs to read UTF-8
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
 def test_csv_tables_read_back_with_csv_and_pandas(kb):
     tables = csv_tables(kb)
     assert sorted(tables) == ["actors.csv", "citations.csv", "events.csv", "recommendations.csv",
                               "relations.csv", "sources.csv"]
     for type_ in ("actor", "event", "recommendation", "source"):
-        rows = list(csv.DictReader(io.StringIO(tables[f"{type_}s.csv"])))
+        rows = read_table(tables[f"{type_}s.csv"])
         assert [r["id"] for r in rows] == [e.id for e in kb.all(type_)]
-        frame = pandas.read_csv(io.StringIO(tables[f"{type_}s.csv"]), dtype=str, keep_default_na=False)
+        frame = pandas.read_csv(io.StringIO(tables[f"{type_}s.csv"]))  # pandas' defaults, BOM and all
         assert frame["id"].tolist() == [e.id for e in kb.all(type_)]
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(tables["events.csv"]))}
+        assert frame.columns[0] == "id"
+    rows = {r["id"]: r for r in read_table(tables["events.csv"])}
     assert (rows["border-war"]["date"], rows["border-war"]["date_start"], rows["border-war"]["date_end"]) == \
         ("2025-06/2025-07~", "2025-06-01", "2025-07-31")
-    actors = {r["id"]: r for r in csv.DictReader(io.StringIO(tables["actors.csv"]))}
+    actors = {r["id"]: r for r in read_table(tables["actors.csv"])}
     assert split_list(actors["river-brigade"]["aliases"]) == ["Liwa al-Nahr", "RB"]
 
 
 def test_relations_csv_has_every_typed_link_with_dates_and_citations(kb):
-    rows = list(csv.DictReader(io.StringIO(csv_tables(kb)["relations.csv"])))
+    rows = read_table(csv_tables(kb)["relations.csv"])
     expected = [(e.type, e.id, r.target_type, r.target_id) for t in ("actor", "event", "recommendation", "source")
                 for e in kb.all(t) for r in iter_references(e) if "citations" not in r.loc]
     assert [(r["source_type"], r["source_id"], r["target_type"], r["target_id"]) for r in rows] == expected
@@ -105,7 +112,7 @@ def test_relations_csv_has_every_typed_link_with_dates_and_citations(kb):
     assert (proxy["citation_sources"], proxy["citation_quotes"]) == ("field-report", "widely seen as a proxy of Southland")
     initiator = next(r for r in rows if r["relation"] == "initiator")
     assert (initiator["source_id"], initiator["field"], initiator["target_id"]) == ("border-post-attack", "participants", "river-brigade")
-    citations = list(csv.DictReader(io.StringIO(csv_tables(kb)["citations.csv"])))
+    citations = read_table(csv_tables(kb)["citations.csv"])
     assert ("river-brigade", "para. 1") in [(c["entity_id"], c["locator"]) for c in citations]
 
 
@@ -118,7 +125,7 @@ def test_csv_neutralises_formulas_and_keeps_lists_and_text_exact(tmp_path):
     assert southland["aliases"].startswith("'@")  # the cell starts with '@': prefixed
     assert split_list(southland["aliases"][1:]) == ["@SUM(A1)", "-3", "\tTabbed", "a|b"]
     for table in tables.values():
-        for row in csv.reader(io.StringIO(table)):
+        for row in csv.reader(io.StringIO(table.removeprefix("\ufeff"))):
             for cell in row:
                 assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 

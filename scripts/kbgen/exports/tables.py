@@ -2,7 +2,9 @@
 
 Conventions (documented in the README, tested with the csv module and pandas):
 
-- UTF-8 without a byte-order mark, comma-separated, a header row, every cell quoted
+- UTF-8 with a byte-order mark (without it, Excel reads UTF-8 as the system's code page and
+  garbles every non-ASCII name; pandas skips it, Python's csv module with ``utf-8-sig``),
+  comma-separated, a header row, every cell quoted
   only when needed (RFC 4180 quoting, ``\\n`` line ends); one row per entity, link or citation.
 - Lists (aliases, tags, instruments, concerns, ...) are joined with ``|``; a ``|`` or
   ``\\`` inside an item is written ``\\|`` or ``\\\\``. Ids, tags and vocabulary values
@@ -65,8 +67,12 @@ def _date_columns(date: Optional[EdtfDate]) -> list[str]:
     return [date.text, start, end]
 
 
+BOM = "\ufeff"
+
+
 def _table(header: list[str], rows: Iterable[list[Any]]) -> str:
-    out = io.StringIO()
+    out = io.StringIO(BOM)
+    out.seek(0, io.SEEK_END)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
