@@ -213,12 +213,14 @@ def test_citation_uses_site_url_when_set(kb):
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    """A knowledge base whose titles try to break out of the citation blocks, built by MkDocs."""
+    """A knowledge base whose titles try to break out of the citation blocks, built by MkDocs
+    for a site whose address is configured."""
     work = tmp_path_factory.mktemp("hostile-site")
     title = "</title></code></pre><script>alert(1)</script> ``` {#x} R&D_50%"
     root = make_knowledge_base(work / "kb", {"entities/events/border-war.yml":
         (VALID / "entities/events/border-war.yml").read_text(encoding="utf-8").replace("title: Border war", f"title: '{title}'")})
-    result = mkdocs_build(site_config(root, docs_copy(work / "docs"), work / "site"), work)
+    config = site_config(root, docs_copy(work / "docs"), work / "site", extra={"site_url": "https://kb.example.org/"})
+    result = mkdocs_build(config, work)
     assert result.returncode == 0, result.stderr
     return work / "site"
 
@@ -251,6 +253,15 @@ def test_cite_this_page_is_inert_and_escaped(hostile_site):
     assert "&lt;/title&gt;&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt; ``` {#x} R&amp;D_50%" in html  # plain text
     assert r"title = {{&lt;/title&gt;&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt; ``` \{\#x\} R\&amp;D\_50\%}}," in html
     assert "Accessed <span class=\"kb-access-date\">[date]</span>" in html
+
+
+def test_plugin_passes_the_site_address_to_feeds_and_citations(hostile_site):
+    feed = feedparser.parse((hostile_site / "data/events.atom").read_bytes())
+    assert feed.bozo == 0
+    assert feed.feed.title == "Events — U.S.–Iran Competition over Iraq"  # site_name from mkdocs.yml
+    assert feed.entries[0].link == "https://kb.example.org/events/border-post-attack/"
+    html = target_file(hostile_site, "/actors/river-brigade/").read_text(encoding="utf-8")
+    assert '<span class="kb-permalink">https://kb.example.org/actors/river-brigade/</span>' in html
 
 
 # -- command line --------------------------------------------------------------
