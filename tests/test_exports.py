@@ -179,6 +179,20 @@ def test_events_feed_is_valid_atom_newest_first(kb):
     assert [e.updated for e in feed.entries] == ["2025-06-22T00:00:00Z", "2025-06-01T00:00:00Z"]
     assert feed.entries[0].id == f"urn:uuid:{uuid.uuid5(NAMESPACE, 'event/border-post-attack')}"
     assert feed.entries[0].link == "../events/border-post-attack/"
+    assert feed.entries[0].summary == "22 June 2025 · attack"
+    assert "<p>The River Brigade attacked the border post.</p>" in feed.entries[0].content[0].value
+
+
+def test_feed_content_is_sanitised_like_the_pages(tmp_path):
+    text = (VALID / "entities/events/border-war.yml").read_text(encoding="utf-8")
+    hostile = "summary: '<script>alert(1)</script> [x](javascript:alert(1)) *war*'"
+    root = make_knowledge_base(tmp_path / "kb", {"entities/events/border-war.yml":
+        text.replace("summary: A war whose exact dates the report does not give.", hostile)})
+    xml = events_feed(read_knowledge_base(root))
+    assert feedparser.parse(xml).bozo == 0
+    content = next(e for e in feedparser.parse(xml).entries if e.title == "Border war").content[0].value
+    assert "<em>war</em>" in content
+    assert "<script" not in content and "&lt;script" not in xml and "javascript:" not in xml
 
 
 def test_recommendations_feed_is_valid_and_a_status_change_is_a_new_entry(kb, tmp_path):

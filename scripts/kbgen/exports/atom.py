@@ -8,6 +8,9 @@ comes from the data, never the clock:
 - recommendations, most recently evidenced first: ``updated`` is the publication date of the
   newest source the recommendation cites.
 
+Each entry's ``summary`` is a plain-text lead line; its ``content`` is the entity's summary as
+HTML, rendered and sanitised by the same code as the pages (nh3), so no script reaches a reader.
+
 Links are absolute when the site's address (MkDocs ``site_url``) is known; otherwise they are
 relative to the feed's own address (``/data/``), which Atom allows (RFC 4287 §4.2.7, IRI
 references resolved against the document's base) and feed readers resolve.
@@ -15,6 +18,7 @@ references resolved against the document's base) and feed readers resolve.
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 from typing import Iterable, Optional
 
@@ -54,6 +58,9 @@ def _feed(name: str, title: str, entries: list[tuple[str, ET.Element]], alternat
 
 def _entry(entity: Entity, entry_id: str, title: str, updated: str, summary: str,
            categories: Iterable[str], site_url: Optional[str], published: Optional[str] = None) -> ET.Element:
+    """An entry: ``summary`` is plain text (a lead line); the entity's Markdown summary goes to
+    ``content`` as HTML, rendered and sanitised exactly as on its page."""
+    from ..render import render_prose  # here, not at the top: render imports this package
     entry = ET.Element("entry")
     _text(entry, "id", entry_id)
     _text(entry, "title", title)
@@ -66,6 +73,8 @@ def _entry(entity: Entity, entry_id: str, title: str, updated: str, summary: str
     for term in categories:
         ET.SubElement(entry, "category", {"term": term})
     _text(entry, "summary", summary, type="text")  # plain text: readers never run it as HTML
+    body = f"<p>{html.escape(summary)}</p>\n{render_prose(entity.summary)}"
+    _text(entry, "content", body, type="html")  # escaped by ElementTree, as type="html" requires
     return entry
 
 
@@ -75,7 +84,7 @@ def events_feed(kb: KnowledgeBase, site_url: Optional[str] = None, site_name: Op
     for event in sorted(kb.all("event"), key=lambda e: e.date.sort_key, reverse=True):
         when = timestamp(date_anchor(event.date))
         entries.append((when, _entry(event, f"urn:uuid:{stable_uuid(f'event/{event.id}')}", event.title, when,
-                                     f"{event.date.words}. {event.summary}", [event.kind, *event.tags],
+                                     f"{event.date.words} · {event.kind.replace('-', ' ')}", [event.kind, *event.tags],
                                      site_url, published=when)))
     return _feed("events", "Events", entries, "events/", site_url, site_name)
 
@@ -88,6 +97,6 @@ def recommendations_feed(kb: KnowledgeBase, site_url: Optional[str] = None, site
         when = timestamp(evidence_date(kb, rec))
         status = rec.status.replace("-", " ")
         entries.append((when, _entry(rec, f"urn:uuid:{stable_uuid(f'recommendation/{rec.id}#status={rec.status}')}",
-                                     f"{rec.title} ({status})", when, f"Status: {status}. {rec.summary}",
+                                     f"{rec.title} ({status})", when, f"Status: {status}. Addressed to {kb.get('actor', rec.addressee).title}.",
                                      [rec.status, *rec.instruments, *rec.tags], site_url)))
     return _feed("recommendations", "Recommendations", entries, "recommendations/", site_url, site_name)
