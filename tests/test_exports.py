@@ -10,6 +10,7 @@ import feedparser
 import jsonschema
 import pandas
 import pytest
+from hypothesis import given, settings, strategies as st
 from stix2validator import ValidationOptions, validate_string
 
 from conftest import REPO, VALID, docs_copy, kbgen, make_knowledge_base, mkdocs_build, site_config
@@ -18,7 +19,7 @@ from kbgen.exports import csv_tables, events_feed, recommendations_feed, stix_js
 from kbgen.exports.cite import bibtex_escape
 from kbgen.exports.common import NAMESPACE
 from kbgen.exports.records import knowledge_base_schema
-from kbgen.exports.tables import split_list
+from kbgen.exports.tables import _table, join_list, safe_cell, split_list
 from kbgen.graph import iter_references
 from kbgen.pipeline import read_knowledge_base
 from kbgen.render import knowledge_base_json, render_site
@@ -128,6 +129,21 @@ def test_csv_neutralises_formulas_and_keeps_lists_and_text_exact(tmp_path):
         for row in csv.reader(io.StringIO(table.removeprefix("\ufeff"))):
             for cell in row:
                 assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(), min_size=1), st.text())
+def test_any_text_survives_a_csv_round_trip_and_never_starts_a_formula(items, text):
+    if items == [""]:
+        items = ["x"]  # an empty list and a list of one empty item are the same empty cell
+    table = _table(["list", "text"], [[join_list(items), text]])
+    frame = pandas.read_csv(io.StringIO(table), dtype=str, keep_default_na=False)
+    row = read_table(table)[0]
+    for cell, written in ((row["list"], join_list(items)), (row["text"], text)):
+        assert cell == safe_cell(written) or (written.strip() == "" and cell.strip() == "")
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert split_list(row["list"].removeprefix("'") if items[0][:1] in "=+-@\t\r" and items[0] else row["list"]) == items
+    assert len(frame) == 1
 
 
 # -- STIX 2.1 ------------------------------------------------------------------

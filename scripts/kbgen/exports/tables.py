@@ -5,7 +5,7 @@ Conventions (documented in the README, tested with the csv module and pandas):
 - UTF-8 with a byte-order mark (without it, Excel reads UTF-8 as the system's code page and
   garbles every non-ASCII name; pandas skips it, Python's csv module with ``utf-8-sig``),
   comma-separated, a header row, every cell quoted
-  only when needed (RFC 4180 quoting, ``\\n`` line ends); one row per entity, link or citation.
+  (RFC 4180 quoting, ``\\n`` line ends); one row per entity, link or citation.
 - Lists (aliases, tags, instruments, concerns, ...) are joined with ``|``; a ``|`` or
   ``\\`` inside an item is written ``\\|`` or ``\\\\``. Ids, tags and vocabulary values
   never contain either.
@@ -73,7 +73,9 @@ BOM = "\ufeff"
 def _table(header: list[str], rows: Iterable[list[Any]]) -> str:
     out = io.StringIO(BOM)
     out.seek(0, io.SEEK_END)
-    writer = csv.writer(out, lineterminator="\n")
+    # Every cell quoted: with "\n" line ends, QUOTE_MINIMAL would leave a lone "\r" (YAML's "\r"
+    # escape) unquoted, and readers would split the row there.
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
