@@ -21,6 +21,9 @@ Mapping (also in the README):
   ``concerns``, ``motivated-by``; a link's date is ``x_kbgen_date``, its note the description.
 - source -> ``external_references`` on every object citing it: ``source_name`` the source's
   title, ``external_id`` its id, ``url`` its address, ``description`` the quote (and locator).
+- kbgen's own properties (``x_kbgen_*``) are declared by an ``extension-definition``
+  (toplevel-property-extension, created by an ``identity`` for kbgen) that every object using
+  them names in ``extensions``.
 - ids: ``<stix-type>--`` + UUIDv5(kbgen namespace, ``<kbgen type>/<id>``); relationships
   UUIDv5 of ``holder type/id relationship-type target type/id``. ``created`` and ``modified``
   are the publication date of the newest source the object cites (1970-01-01 when none):
@@ -33,9 +36,32 @@ from typing import Any
 
 import stix2
 
+from .. import vocab
 from ..graph import KnowledgeBase, iter_references
 from ..model import Citation, Entity
-from .common import date_anchor, evidence_date, stable_uuid, timestamp
+from .common import EPOCH, date_anchor, evidence_date, stable_uuid, timestamp
+
+# kbgen's own properties, declared by a STIX 2.1 extension definition (toplevel-property-extension)
+# so that consumers can tell what they mean and validators know they are intended.
+PROPERTIES = {
+    "x_kbgen_id": "the entity's kbgen type and id, e.g. actor/iran",
+    "x_kbgen_aliases": "an identity's other names (STIX identities have no aliases)",
+    "x_kbgen_date": "the event's or link's date as written, in EDTF (Library of Congress Extended Date/Time Format)",
+    "x_kbgen_location": "where the event took place, as the source describes it",
+    "x_kbgen_status": "the recommendation's status: " + ", ".join(vocab.RECOMMENDATION_STATUSES),
+    "x_kbgen_instruments": "the recommendation's instruments: " + ", ".join(vocab.INSTRUMENTS),
+}
+_EPOCH = timestamp(EPOCH)
+KBGEN_IDENTITY = stix2.v21.Identity(
+    id=f"identity--{stable_uuid('identity/kbgen')}", created=_EPOCH, modified=_EPOCH,
+    name="kbgen", identity_class="system", description="The kbgen knowledge-base generator, which wrote this bundle.")
+EXTENSION = stix2.v21.ExtensionDefinition(
+    id=f"extension-definition--{stable_uuid('extension/kbgen-properties')}", created=_EPOCH, modified=_EPOCH,
+    created_by_ref=KBGEN_IDENTITY.id, name="kbgen properties", version="1.0.0",
+    description="Properties kbgen adds to keep every field of its knowledge base.",
+    schema="; ".join(f"{name}: {meaning}" for name, meaning in PROPERTIES.items()),
+    extension_types=["toplevel-property-extension"], extension_properties=list(PROPERTIES))
+_EXTENDED = {"extensions": {EXTENSION.id: {"extension_type": "toplevel-property-extension"}}}
 
 _IDENTITY_CLASS = {"person": "individual", "coalition": "group", "collective": "group"}
 _SECTORS = {"state": ["government-national"], "government": ["government-national"],
@@ -69,7 +95,7 @@ def _references(kb: KnowledgeBase, citations: list[Citation]) -> list[stix2.v21.
 def _common(kb: KnowledgeBase, entity: Entity) -> dict[str, Any]:
     when = timestamp(evidence_date(kb, entity))
     fields: dict[str, Any] = {"id": stix_id(entity), "created": when, "modified": when,
-                              "x_kbgen_id": f"{entity.type}/{entity.id}", "allow_custom": True}
+                              "x_kbgen_id": f"{entity.type}/{entity.id}", "allow_custom": True, **_EXTENDED}
     if entity.citations:
         fields["external_references"] = _references(kb, entity.citations)
     return fields
@@ -112,6 +138,7 @@ def _relationships(kb: KnowledgeBase, entity: Entity) -> list[stix2.v21.Relation
             fields["description"] = link.note
         if getattr(link, "date", None):
             fields["x_kbgen_date"] = link.date.text
+            fields.update(_EXTENDED)
         if getattr(link, "citations", None):
             fields["external_references"] = _references(kb, link.citations)
         made.append(stix2.v21.Relationship(
@@ -143,7 +170,7 @@ def _recommendation(kb: KnowledgeBase, rec: Entity) -> stix2.v21.CourseOfAction:
 
 
 def stix_bundle(kb: KnowledgeBase) -> stix2.v21.Bundle:
-    objects: list = []
+    objects: list = [KBGEN_IDENTITY, EXTENSION]
     for actor in kb.all("actor"):
         objects.append(_actor(kb, actor))
     for type_ in ("actor", "event", "recommendation"):
