@@ -4,6 +4,8 @@ the OASIS STIX validator, feedparser; and the published files in a real MkDocs b
 import csv
 import io
 import json
+import os
+import subprocess
 import uuid
 
 import feedparser
@@ -13,7 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from stix2validator import ValidationOptions, validate_string
 
-from conftest import REPO, VALID, docs_copy, kbgen, make_knowledge_base, mkdocs_build, site_config
+from conftest import BIN, REPO, VALID, docs_copy, kbgen, make_knowledge_base, mkdocs_build, site_config
 from sitecheck import pages, parse, target_file
 from kbgen.exports import csv_tables, events_feed, recommendations_feed, stix_json
 from kbgen.exports.cite import bibtex_escape
@@ -308,6 +310,18 @@ def test_export_command_writes_each_format(tmp_path):
     result = kbgen("export", "--format", "csv", "--root", str(VALID), "-o", str(tmp_path / "csv"))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == sorted(csv_tables(read_knowledge_base(VALID)))
+
+
+def test_exports_are_identical_across_processes(tmp_path):
+    """Python's hash seed changes between runs; nothing published may depend on it."""
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run([str(BIN / "kbgen"), "generate", "--root", str(VALID), "--out", str(tmp_path / seed)],
+                                capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+        outputs.append({p.relative_to(tmp_path / seed): p.read_bytes() for p in (tmp_path / seed).rglob("*") if p.is_file()})
+    assert outputs[0] == outputs[1]
 
 
 def test_export_csv_needs_a_folder_and_an_invalid_kb_exports_nothing(tmp_path):
