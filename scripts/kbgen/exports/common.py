@@ -1,0 +1,70 @@
+"""What every export shares: stable identifiers and timestamps derived from the data.
+
+Re-exporting an unchanged knowledge base must give byte-identical files (reproducible
+builds), so nothing here reads the clock: identifiers are UUIDv5 of an entity's
+``type/id`` and timestamps come from the dates the knowledge base itself holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Optional
+
+from ..dates import EdtfDate
+from ..graph import KnowledgeBase
+from ..model import Entity
+
+NAMESPACE = uuid.UUID("6f1c2c0e-7d4b-5a8e-9c3f-2b1d4e5a6c70")
+"""Fixed namespace for every kbgen UUIDv5: changing it would change every exported id."""
+
+EPOCH = dt.date(1970, 1, 1)
+"""The timestamp of an entity that cites no dated source: constant, never 'now'."""
+
+
+def stable_uuid(name: str) -> uuid.UUID:
+    """UUIDv5 of ``name`` (e.g. ``actor/iran``) in kbgen's namespace: the same on every export."""
+    return uuid.uuid5(NAMESPACE, name)
+
+
+def date_anchor(date: EdtfDate) -> dt.date:
+    """The first day a date can mean (its start; its end when only the end is known)."""
+    return date.start.lower if date.start else date.end.lower
+
+
+def cited_sources(entity: Entity) -> list[str]:
+    """Ids of every source an entity cites, at top level or on its links, in order, once each."""
+    found: list[str] = []
+    links = list(getattr(entity, "relations", []))
+    for citation in list(entity.citations) + [c for link in links for c in link.citations]:
+        if citation.source not in found:
+            found.append(citation.source)
+    return found
+
+
+def evidence_date(kb: KnowledgeBase, entity: Entity) -> dt.date:
+    """When the evidence for an entity was last published: the latest publication date among
+    the sources it cites (a source's own publication date for a source), else :data:`EPOCH`.
+    It changes only when the entity's evidence changes, so exports do not churn."""
+    if entity.type == "source":
+        return date_anchor(entity.published)
+    dates = [date_anchor(kb.get("source", source).published) for source in cited_sources(entity)]
+    return max(dates, default=EPOCH)
+
+
+def timestamp(day: dt.date) -> str:
+    """RFC 3339 / ISO 8601 UTC midnight of ``day``, as Atom and STIX write timestamps."""
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def site_path(entity: Entity) -> str:
+    """The entity page's path from the site root, e.g. ``actors/iran/``."""
+    return f"{entity.type}s/{entity.id}/"
+
+
+def permalink(entity: Entity, site_url: Optional[str]) -> str:
+    """The page's stable address: ``site_url`` + path when the site's address is configured,
+    else the path from the site root (kbgen never invents a host)."""
+    if site_url:
+        return site_url.rstrip("/") + "/" + site_path(entity)
+    return "/" + site_path(entity)

@@ -1,0 +1,83 @@
+"""JSON records: one entity as published (``/data/kb.json``, ``/<type>s/<id>.json``) and the
+JSON Schema of ``kb.json`` (``/data/kb.schema.json``).
+
+The schema is derived from the same pydantic models that validate the entity files, so
+it cannot drift from what kb.json holds; it adds what publishing adds (``page``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic.json_schema import models_json_schema
+
+from .. import vocab
+from ..graph import KnowledgeBase
+from ..model import MODELS, Entity
+from .common import site_path
+
+SCHEMA_ID = "kb.schema.json"
+
+
+def entity_record(entity: Entity) -> dict[str, Any]:
+    """Every field of an entity as written (dates as their EDTF text), plus its page's path as
+    ``page`` (not ``url``: a source's ``url`` is one of its fields, the publisher's address)."""
+    return {**entity.model_dump(mode="json", by_alias=True), "page": site_path(entity)}
+
+
+def entity_json(kb: KnowledgeBase, entity: Entity) -> str:
+    """``/<type>s/<id>.json``: the entity's record and every entity that refers to it."""
+    record = entity_record(entity)
+    links = [{"type": link.entity.type, "id": link.entity.id, "relation": link.label}
+             for link in kb.referenced_by.get((entity.type, entity.id), [])]
+    record["referenced_by"] = [link for index, link in enumerate(links) if link not in links[:index]]
+    return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+
+
+def knowledge_base_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of ``kb.json``: the models' serialised form, each with its ``url``."""
+    models = [(MODELS[t], "serialization") for t in vocab.ENTITY_TYPES]
+    refs, top = models_json_schema(models, ref_template="#/$defs/{model}", by_alias=True)
+    defs = top["$defs"]
+    entities = {}
+    for type_ in vocab.ENTITY_TYPES:
+        ref = refs[(MODELS[type_], "serialization")]["$ref"]
+        definition = defs[ref.rsplit("/", 1)[1]]
+        definition["properties"]["page"] = {
+            "type": "string",
+            "description": "The entity's page, relative to the site root.",
+            "pattern": f"^{vocab.FOLDERS[type_]}/[a-z0-9-]+/$",
+        }
+        entities[vocab.FOLDERS[type_]] = {"type": "array", "items": {"$ref": ref}}
+    for definition in defs.values():
+        # kb.json writes every field, defaults and nulls included: all of them are required.
+        definition["required"] = sorted(definition.get("properties", {}))
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "kbgen knowledge base export (kb.json)",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["generator", "tags", "entities"],
+        "properties": {
+            "generator": {"const": "kbgen"},
+            "tags": {
+                "type": "object",
+                "description": "Declared tags and their descriptions (entities/tags.yml).",
+                "propertyNames": {"pattern": vocab.ID_PATTERN},
+                "additionalProperties": {"type": "string"},
+            },
+            "entities": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": list(entities),
+                "properties": entities,
+            },
+        },
+        "$defs": defs,
+    }
+
+
+def knowledge_base_schema_json() -> str:
+    return json.dumps(knowledge_base_schema(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"

@@ -1,0 +1,170 @@
+"""CSV tables: one file per entity type, ``relations.csv`` and ``citations.csv``.
+
+Conventions (documented in the README, tested with the csv module and pandas):
+
+- UTF-8 with a byte-order mark (without it, Excel reads UTF-8 as the system's code page and
+  garbles every non-ASCII name; pandas skips it, Python's csv module with ``utf-8-sig``),
+  comma-separated, a header row, every cell quoted
+  (RFC 4180 quoting, ``\\n`` line ends); one row per entity, link or citation.
+- Lists (aliases, tags, instruments, concerns, ...) are joined with ``|``; a ``|`` or
+  ``\\`` inside an item is written ``\\|`` or ``\\\\``. Ids, tags and vocabulary values
+  never contain either.
+- Dates keep their EDTF text (``date``) and add their ISO bounds (``date_start``,
+  ``date_end``: the first and last day the date can mean; empty when open or unknown),
+  so spreadsheets can sort and filter them.
+- Formula injection is neutralised (OWASP): a cell starting with ``=``, ``+``, ``-``,
+  ``@``, a tab or a carriage return is prefixed with ``'``.
+- Multi-line prose keeps its line breaks inside a quoted cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, Iterable, Optional
+
+from .. import vocab
+from ..dates import EdtfDate
+from ..graph import KnowledgeBase, iter_references
+from ..model import Entity
+from .common import site_path
+
+LIST_SEPARATOR = "|"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """A cell as text, made inert for spreadsheets that would run it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def join_list(items: Iterable[Any]) -> str:
+    return LIST_SEPARATOR.join(str(i).replace("\\", "\\\\").replace("|", "\\|") for i in items)
+
+
+def split_list(cell: str) -> list[str]:
+    """The inverse of :func:`join_list` (for readers of these files and for tests)."""
+    items, current, escaped = [], "", False
+    for char in cell:
+        if escaped:
+            current, escaped = current + char, False
+        elif char == "\\":
+            escaped = True
+        elif char == LIST_SEPARATOR:
+            items.append(current)
+            current = ""
+        else:
+            current += char
+    return items + [current] if cell else []
+
+
+def _date_columns(date: Optional[EdtfDate]) -> list[str]:
+    if date is None:
+        return ["", "", ""]
+    start = date.start.lower.isoformat() if date.start else ""
+    end = date.end.upper.isoformat() if date.end else ""
+    return [date.text, start, end]
+
+
+BOM = "\ufeff"
+
+
+def _table(header: list[str], rows: Iterable[list[Any]]) -> str:
+    out = io.StringIO(BOM)
+    out.seek(0, io.SEEK_END)
+    # Every cell quoted: with "\n" line ends, QUOTE_MINIMAL would leave a lone "\r" (YAML's "\r"
+    # escape) unquoted, and readers would split the row there.
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+_DATE = ["date", "date_start", "date_end"]
+
+COLUMNS = {
+    "actor": ["id", "name", "kind", "aliases", "summary", "tags", "page"],
+    "event": ["id", "title", *_DATE, "kind", "location", "part_of", "summary", "tags", "page"],
+    "recommendation": ["id", "title", "addressee", "status", "instruments", "concerns", "motivated_by",
+                       "summary", "rationale", "risks", "tags", "page"],
+    "source": ["id", "title", "published", "author", "publisher", "url", "notes", "tags", "page"],
+}
+
+
+def _row(entity: Entity) -> list[Any]:
+    e, page, tags = entity, site_path(entity), join_list(entity.tags)
+    if e.type == "actor":
+        return [e.id, e.name, e.kind, join_list(e.aliases), e.summary, tags, page]
+    if e.type == "event":
+        return [e.id, e.title, *_date_columns(e.date), e.kind, e.location, e.part_of, e.summary, tags, page]
+    if e.type == "recommendation":
+        return [e.id, e.title, e.addressee, e.status, join_list(e.instruments), join_list(e.concerns),
+                join_list(e.motivated_by), e.summary, e.rationale, e.risks, tags, page]
+    return [e.id, e.title, e.published.text, e.author, e.publisher, e.url, e.notes, tags, page]
+
+
+def entity_table(kb: KnowledgeBase, type_: str) -> str:
+    """``<type>s.csv``: one row per entity of ``type_``, in reading order."""
+    return _table(COLUMNS[type_], (_row(e) for e in kb.all(type_)))
+
+
+RELATION_COLUMNS = ["source_type", "source_id", "field", "relation", "label", "target_type", "target_id",
+                    *_DATE, "note", "citation_sources", "citation_quotes"]
+
+
+def _link_at(entity: Entity, loc: tuple):
+    """The typed link (relation, participant) holding the reference at ``loc``, if any."""
+    if len(loc) < 3 or not isinstance(loc[1], int):
+        return None
+    return getattr(entity, loc[0])[loc[1]]
+
+
+def relation_rows(kb: KnowledgeBase) -> Iterable[list[Any]]:
+    """Every typed link between entities, from :func:`~kbgen.graph.iter_references` (citations
+    are in ``citations.csv``): actor and event relations, participants with their roles,
+    ``part_of``, and a recommendation's addressee, concerns and motivating events."""
+    for type_ in vocab.ENTITY_TYPES:
+        for entity in kb.all(type_):
+            for ref in iter_references(entity):
+                if "citations" in ref.loc:
+                    continue
+                link = _link_at(entity, ref.loc)
+                relation = getattr(link, "type", None) or getattr(link, "role", None) or ref.loc[0]
+                date = getattr(link, "date", None)
+                citations = list(getattr(link, "citations", []))
+                yield [entity.type, entity.id, ref.loc[0], relation, ref.label, ref.target_type, ref.target_id,
+                       *_date_columns(date), getattr(link, "note", None),
+                       join_list(c.source for c in citations), join_list(c.quote or "" for c in citations)]
+
+
+def relations_table(kb: KnowledgeBase) -> str:
+    """``relations.csv``: one row per typed link (source, relation, target, dates, citations)."""
+    return _table(RELATION_COLUMNS, relation_rows(kb))
+
+
+CITATION_COLUMNS = ["entity_type", "entity_id", "field", "source", "quote", "locator"]
+
+
+def citations_table(kb: KnowledgeBase) -> str:
+    """``citations.csv``: one row per citation, on an entity (field ``citations``) or on one of
+    its links (field ``relations``)."""
+    rows = []
+    for type_ in vocab.ENTITY_TYPES:
+        for entity in kb.all(type_):
+            for ref in iter_references(entity):
+                if ref.loc[-2:-1] and ref.loc[-1] == "source" and "citations" in ref.loc:
+                    citation = entity
+                    for part in ref.loc[:-1]:
+                        citation = citation[part] if isinstance(part, int) else getattr(citation, part)
+                    rows.append([entity.type, entity.id, ref.loc[0], citation.source, citation.quote, citation.locator])
+    return _table(CITATION_COLUMNS, rows)
+
+
+def csv_tables(kb: KnowledgeBase) -> dict[str, str]:
+    """Every CSV file by name: ``actors.csv`` ... ``sources.csv``, ``relations.csv``, ``citations.csv``."""
+    tables = {f"{vocab.FOLDERS[t]}.csv": entity_table(kb, t) for t in vocab.ENTITY_TYPES}
+    tables["relations.csv"] = relations_table(kb)
+    tables["citations.csv"] = citations_table(kb)
+    return tables
