@@ -20,8 +20,12 @@ build: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) /usr/bin/chromium
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium (never a downloaded browser build).
+/usr/bin/chromium:
+	apt-get update && apt-get install -y chromium
 
 clean:
 	rm -rf site $(VENV)
