@@ -113,7 +113,7 @@ def test_every_page_loads_with_no_error_and_no_foreign_request(browser, site_url
     for url in urls:
         page.goto(site_url + url, wait_until="networkidle")
     context.close()
-    assert watch.problems == []
+    assert watch.problems == [], "\n".join(watch.problems)
 
 
 def test_reader_clicks_from_home_to_actor_to_event_to_source(watched, site_url):
@@ -135,7 +135,7 @@ def test_reader_clicks_from_home_to_actor_to_event_to_source(watched, site_url):
     page.wait_for_load_state("networkidle")  # let the next page finish loading (search worker included)
     expect(page).to_have_url(site_url + "/sources/us-iran-competition-over-iraq/")
     expect(page.locator("h1")).to_contain_text("U.S.-Iran Competition Over Iraq")
-    assert watch.problems == []
+    assert watch.problems == [], "\n".join(watch.problems)
 
 
 def search(page: Page, query: str):
@@ -166,7 +166,7 @@ def test_search_finds_the_actor_first_by_any_name(watched, site_url, query, acto
     results.first.click()
     page.wait_for_load_state("networkidle")  # let the next page finish loading (search worker included)
     expect(page).to_have_url(re.compile(re.escape(site_url + f"/actors/{actor}/") + r"(\?h=.*)?$"))
-    assert watch.problems == []
+    assert watch.problems == [], "\n".join(watch.problems)
 
 
 def test_neighbourhood_graph_shows_and_its_nodes_navigate(watched, site_url):
@@ -180,7 +180,7 @@ def test_neighbourhood_graph_shows_and_its_nodes_navigate(watched, site_url):
     node.click()
     page.wait_for_load_state("networkidle")  # let the next page finish loading (search worker included)
     expect(page).to_have_url(site_url + "/actors/iran-backed-militias-iraq/")
-    assert watch.problems == []
+    assert watch.problems == [], "\n".join(watch.problems)
 
 
 def test_whole_graph_shows_every_entry_and_its_nodes_navigate(watched, site_url):
@@ -193,7 +193,7 @@ def test_whole_graph_shows_every_entry_and_its_nodes_navigate(watched, site_url)
     node.first.click()
     page.wait_for_load_state("networkidle")  # let the next page finish loading (search worker included)
     expect(page).to_have_url(site_url + "/events/erbil-airport-drone-strike/")
-    assert watch.problems == []
+    assert watch.problems == [], "\n".join(watch.problems)
 
 
 def test_footnote_shows_its_quote_on_hover(watched, site_url):
@@ -201,7 +201,7 @@ def test_footnote_shows_its_quote_on_hover(watched, site_url):
     page.goto(site_url + "/actors/kataib-hezbollah/", wait_until="networkidle")
     page.locator("a.footnote-ref").first.hover()
     expect(page.locator(".md-tooltip2, .md-tooltip").filter(has_text="voiced threats").first).to_be_visible()
-    assert watch.problems == []
+    assert watch.problems == [], "\n".join(watch.problems)
 
 
 def test_no_serious_accessibility_violation_on_any_page_type(watched, site_url):

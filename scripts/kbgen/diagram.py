@@ -21,18 +21,18 @@ from html import escape
 from typing import Iterable, Optional
 
 from grandalf.graphs import Edge as LayoutEdge
-from grandalf.graphs import Graph, Vertex
-from grandalf.layouts import SugiyamaLayout
+from grandalf.graphs import Vertex, graph_core
+from grandalf.layouts import DummyVertex, SugiyamaLayout
 
 from . import vocab
 from .graph import KnowledgeBase, iter_references
 from .model import Entity
 
-NODE_WIDTH = 176
-LINE_HEIGHT = 14
+NODE_WIDTH = 190
+LINE_HEIGHT = 15
 CHARS_PER_LINE = 26
 MAX_LINES = 3
-LABEL_CHAR_WIDTH = 6.0  # 11 px sans-serif, on average
+LABEL_CHAR_WIDTH = 6.5  # 12 px sans-serif, on average
 GAP = 24  # between columns and around the drawing
 DRAWN_TYPES = ("actor", "event", "recommendation")  # sources are evidence, shown as notes, not as nodes
 
@@ -112,15 +112,43 @@ class _Route:
         self.points = list(points)
 
 
+def _parts(vertices: list[Vertex], edges: list[LayoutEdge]) -> list[graph_core]:
+    """The connected parts, vertices and edges in input order.
+
+    grandalf's ``Graph`` collects each part's edges in a set of objects hashed
+    by address, so its order (and the drawing) would change from run to run.
+    """
+    part_of = {id(v): i for i, v in enumerate(vertices)}
+
+    def find(i: int) -> int:
+        while part_of[id(vertices[i])] != i:
+            i = part_of[id(vertices[i])]
+        return i
+
+    for edge in edges:
+        a, b = (find(part_of[id(v)]) for v in edge.v)
+        if a != b:
+            part_of[id(vertices[max(a, b)])] = min(a, b)
+    groups: dict[int, tuple[list[Vertex], list[LayoutEdge]]] = {}
+    for index, vertex in enumerate(vertices):
+        groups.setdefault(find(index), ([], []))[0].append(vertex)
+    for edge in edges:
+        groups[find(part_of[id(edge.v[0])])][1].append(edge)
+    return [graph_core(vs, es) for vs, es in groups.values()]
+
+
 def _layout(vertices: list[Vertex], edges: list[LayoutEdge]) -> None:
     """Lay out every connected part, then stack the parts top to bottom."""
-    graph = Graph(vertices, edges)
     offset = 0.0
-    for part in graph.C:
+    for part in _parts(vertices, edges):
         layout = SugiyamaLayout(part)
         layout.xspace, layout.yspace = 12, GAP * 2
         roots = [v for v in part.sV if not v.e_in()]
         layout.init_all(roots=roots or [next(iter(part.sV))], optimize=True)
+        for vertex in layout.grx:
+            if isinstance(vertex, DummyVertex):
+                # A long edge's bend points: grandalf sizes them like a median node; a thin line needs little room.
+                vertex.view.w, vertex.view.h = 6, 6
         layout.draw()
         top = min(v.view.xy[0] - v.view.w / 2 for v in part.sV)
         for v in part.sV:

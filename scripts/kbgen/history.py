@@ -28,7 +28,7 @@ def last_changed(root: Path) -> dict[str, str]:
         return {}
     dates: dict[str, str] = {}
     date = ""
-    for line in log.stdout.splitlines():
+    for line in log.stdout.split("\n"):  # not splitlines(): it also splits at the \x1e mark
         if line.startswith(_MARK):
             date = line[len(_MARK):]
         elif line and date:
