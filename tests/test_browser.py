@@ -138,6 +138,20 @@ def test_reader_clicks_from_home_to_actor_to_event_to_source(watched, site_url):
     assert watch.problems == [], "\n".join(watch.problems)
 
 
+def test_tags_lead_to_the_tags_page_and_back(watched, site_url):
+    page, watch = watched
+    page.goto(site_url + "/actors/kataib-hezbollah/", wait_until="networkidle")
+    expect(page.locator(".kb-updated time")).to_have_attribute("datetime", re.compile(r"^\d{4}-\d{2}-\d{2}$"))
+    page.locator(".kb-infobox").get_by_role("link", name="militias").click()
+    page.wait_for_load_state("networkidle")
+    expect(page).to_have_url(site_url + "/tags/#tag:militias")
+    expect(page.locator("table")).to_contain_text("Iran-backed armed groups in Iraq")  # the tag's description
+    page.locator("[id='tag:militias'] ~ ul").first.get_by_role("link", name="Kataib Hezbollah", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    expect(page).to_have_url(site_url + "/actors/kataib-hezbollah/")
+    assert watch.problems == [], "\n".join(watch.problems)
+
+
 def search(page: Page, query: str):
     """Type into Material's search box; wait for the worker's results."""
     box = page.locator("input.md-search__input")
