@@ -128,3 +128,16 @@ def test_no_date_outside_git(tmp_path, monkeypatch):
     assert last_changed(root) == {}
     page = next(f for f in render_site(read_knowledge_base(root), last_updated=last_changed(root)) if f.path == "actors/southland.md")
     assert "Last updated" not in page.content
+
+
+def test_large_drawings_are_bounded(monkeypatch):
+    kb = read_knowledge_base(REPO)
+    iraq = kb.get("actor", "iraq")
+    assert len(diagram.neighbourhood(kb, iraq)[1]) > 5
+    monkeypatch.setattr(diagram, "MAX_PAGE_LINKS", 5)
+    figure = diagram.neighbourhood_figure(kb, iraq, "actors/iraq.md")
+    assert len([t for t in svg_of(figure).iter(SVG + "text") if t.get("class") == "kb-graph-label"]) == 5
+    assert "The first 5 of" in figure
+    monkeypatch.setattr(diagram, "MAX_WHOLE_ENTITIES", 10)
+    assert "<svg" not in diagram.whole_figure(kb, "graph.md")
+    assert "too many to draw readably" in diagram.whole_figure(kb, "graph.md")

@@ -18,7 +18,7 @@ import posixpath
 import textwrap
 from dataclasses import dataclass
 from html import escape
-from typing import Iterable, Optional
+from typing import Optional
 
 from grandalf.graphs import Edge as LayoutEdge
 from grandalf.graphs import Vertex, graph_core
@@ -35,6 +35,11 @@ MAX_LINES = 3
 LABEL_CHAR_WIDTH = 6.5  # 12 px sans-serif, on average
 GAP = 24  # between columns and around the drawing
 DRAWN_TYPES = ("actor", "event", "recommendation")  # sources are evidence, shown as notes, not as nodes
+# Layout time grows about with the square of the drawing's size, and a drawing past these sizes
+# is no longer readable: a page draws at most this many links (its lists name them all) and the
+# whole-graph page is drawn up to this many entities.
+MAX_PAGE_LINKS = 40
+MAX_WHOLE_ENTITIES = 300
 
 
 @dataclass(frozen=True)
@@ -257,14 +262,24 @@ def neighbourhood_figure(kb: KnowledgeBase, entity: Entity, page: str) -> str:
     nodes, links = neighbourhood(kb, entity)
     if not links:
         return ""
+    caption = "What refers to this entry (left) and what it refers to (right). Each box links to its page."
+    if len(links) > MAX_PAGE_LINKS:
+        caption += f" The first {MAX_PAGE_LINKS} of {len(links)} links are drawn; the lists on this page name them all."
+        links = links[:MAX_PAGE_LINKS]
+        kept = {k for link in links for k in (link.source, link.target)}
+        nodes = [n for n in nodes if n.key in kept]
     svg = render_svg(nodes, links, page, title=f"Links of {entity.title}", centre=(entity.type, entity.id))
-    return figure(svg, "What refers to this entry (left) and what it refers to (right). Each box links to its page.")
+    return figure(svg, caption)
 
 
 def whole_figure(kb: KnowledgeBase, page: str) -> str:
     nodes, links = whole_graph(kb)
+    if len(nodes) > MAX_WHOLE_ENTITIES:
+        return (f'<p class="kb-graph-too-large">The knowledge base has {len(nodes)} actors, events and recommendations, '
+                f"too many to draw readably in one picture (the limit is {MAX_WHOLE_ENTITIES}). "
+                "Each entry's page draws its own neighbourhood.</p>")
     svg = render_svg(nodes, links, page, title="Every actor, event and recommendation", labels_as_nodes=False)
-    return figure(svg, "Every actor, event and recommendation, with arrows from each to what it names. Hover an arrow for its relation.")
+    return figure(svg, "Every actor, event and recommendation, with arrows from each to what it names. "
+                       "Hover an arrow for its relation. Scroll the drawing to see all of it.")
 
 
-__all__: Iterable[str] = ["neighbourhood", "whole_graph", "render_svg", "neighbourhood_figure", "whole_figure"]
