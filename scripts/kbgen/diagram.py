@@ -186,19 +186,28 @@ def render_svg(nodes: list[Node], links: list[Link], page: str, *, title: str,
     for node in nodes:
         vertices[node.key].view = _Box(NODE_WIDTH, _entity_height(node))
     layout_edges: list[LayoutEdge] = []
-    label_vertices: list[Vertex] = []
+    label_vertices: dict[tuple, Vertex] = {}
+    seen_pairs: set[tuple[int, int]] = set()
     for link in links:
         if labels_as_nodes:
-            label = Vertex(link)
-            label.view = _Box(len(link.label) * LABEL_CHAR_WIDTH + 12, LINE_HEIGHT + 4)
-            label_vertices.append(label)
+            # Links that read the same into or out of the centre share one label: "part of" is
+            # written once, with every event that is part of the centre fanning into it.
+            key = (link.label, link.source if link.source == centre else None, link.target if link.target == centre else None)
+            if key not in label_vertices:
+                label_vertices[key] = Vertex(link)
+                label_vertices[key].view = _Box(len(link.label) * LABEL_CHAR_WIDTH + 12, LINE_HEIGHT + 4)
+            label = label_vertices[key]
             pairs = [(vertices[link.source], label), (label, vertices[link.target])]
         else:
             pairs = [(vertices[link.source], vertices[link.target])]
         for a, b in pairs:
+            if labels_as_nodes and (id(a), id(b)) in seen_pairs:  # a shared label is joined once
+                continue
+            seen_pairs.add((id(a), id(b)))
             edge = LayoutEdge(a, b, data=link)
             edge.view = _Route()
             layout_edges.append(edge)
+    label_vertices = list(label_vertices.values())
     _layout(list(vertices.values()) + label_vertices, layout_edges)
 
     def box(v: Vertex) -> tuple[float, float, float, float]:
