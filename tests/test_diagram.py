@@ -119,7 +119,7 @@ def test_last_updated_comes_from_the_last_commit_of_each_file(tmp_path):
     assert dates["entities/actors/southland.yml"] == "2025-08-01"
     assert dates["entities/actors/river-brigade.yml"] == "2025-07-11"
     page = next(f for f in render_site(read_knowledge_base(root), last_updated=dates) if f.path == "actors/southland.md")
-    assert '<time datetime="2025-08-01">2025-08-01</time>' in page.content
+    assert '<time datetime="2025-08-01">1 August 2025</time>' in page.content
 
 
 def test_no_date_outside_git(tmp_path, monkeypatch):

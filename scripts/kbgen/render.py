@@ -156,6 +156,12 @@ def _whole_graph(context) -> Markup:
     return Markup(diagram.whole_figure(context["kb"], context["page"]))
 
 
+def day_in_words(iso_day: str) -> str:
+    """``2025-07-11`` -> ``11 July 2025``, as every other date on the site is written."""
+    year, month, day = (int(part) for part in iso_day.split("-"))
+    return f"{day} {calendar.month_name[month]} {year}"
+
+
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u02bb\u02be\u02bf`\u00b4]")
 
 
@@ -192,6 +198,7 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["prose"] = render_prose
+    env.filters["day_in_words"] = day_in_words
     env.globals.update(
         link=_link,
         link_path=_link_path,
