@@ -197,6 +197,19 @@ def test_neighbourhood_graph_shows_and_its_nodes_navigate(watched, site_url):
     assert watch.problems == [], "\n".join(watch.problems)
 
 
+def test_graph_prints_whole(browser, site_url):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(site_url + "/events/twelve-day-war/", wait_until="networkidle")
+    page.emulate_media(media="print")
+    scroll = page.locator(".kb-graph-scroll")
+    svg = page.locator(".kb-graph-svg")
+    assert scroll.bounding_box()["height"] >= svg.bounding_box()["height"]  # nothing cut off
+    assert svg.bounding_box()["width"] <= scroll.bounding_box()["width"] + 1  # scaled to the page
+    assert len(page.pdf()) > 10_000
+    context.close()
+
+
 def test_whole_graph_shows_every_entry_and_its_nodes_navigate(watched, site_url):
     page, watch = watched
     page.goto(site_url + "/graph/", wait_until="networkidle")
