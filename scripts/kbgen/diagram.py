@@ -176,7 +176,9 @@ def _url(from_page: str, entity: Entity) -> str:
 
 
 def _f(value: float) -> str:
-    return f"{round(value, 1):g}"
+    """A coordinate to a tenth of a pixel, without trailing zeros or exponents (stable text, small files)."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def render_svg(nodes: list[Node], links: list[Link], page: str, *, title: str,
