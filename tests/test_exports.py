@@ -198,7 +198,7 @@ def test_events_feed_is_valid_atom_newest_first(kb):
     assert [e.title for e in feed.entries] == ["Attack on the border post", "Border war"]
     assert [e.updated for e in feed.entries] == ["2025-06-22T00:00:00Z", "2025-06-01T00:00:00Z"]
     assert feed.entries[0].id == f"urn:uuid:{uuid.uuid5(NAMESPACE, 'event/border-post-attack')}"
-    assert feed.entries[0].link == "../events/border-post-attack/"
+    assert feed.entries[0].link == "events/border-post-attack/"
     assert feed.entries[0].summary == "22 June 2025 · attack"
     assert "<p>The River Brigade attacked the border post.</p>" in feed.entries[0].content[0].value
 
@@ -259,15 +259,15 @@ def hostile_site(tmp_path_factory):
     return work / "site"
 
 
-def test_every_page_links_the_feeds_and_entity_pages_their_json(fixture_site):
+def test_every_page_links_the_feeds_and_entity_pages_link_their_json(fixture_site):
     for page in pages(fixture_site):
         if 'http-equiv="refresh"' in page.read_text(encoding="utf-8"):
             continue  # a renamed entity's old URL: a redirect stub, not a page of the site
         links = [url for tag, url in parse(page).links if tag == "link"]
-        assert any(url.endswith("data/events.atom") for url in links), page
-        assert any(url.endswith("data/recommendations.atom") for url in links), page
+        assert any(url.endswith("events.atom") for url in links), page
+        assert any(url.endswith("recommendations.atom") for url in links), page
     html = target_file(fixture_site, "/actors/river-brigade/").read_text(encoding="utf-8")
-    assert 'type="application/json" title="This entity as JSON" href="../river-brigade.json"' in html
+    assert 'rel="alternate" type="application/json"' not in html  # a head link would make Material fetch actors/sitemap.xml
     assert '<a href="../river-brigade.json">JSON</a>' in html
     data = json.loads((fixture_site / "actors" / "river-brigade.json").read_text(encoding="utf-8"))
     assert data["name"] == "River Brigade" and data["page"] == "actors/river-brigade/"
@@ -277,10 +277,10 @@ def test_every_page_links_the_feeds_and_entity_pages_their_json(fixture_site):
 def test_site_publishes_every_export(fixture_site):
     for path in ["data/kb.json", "data/kb.schema.json", "data/csv/actors.csv", "data/csv/events.csv",
                  "data/csv/recommendations.csv", "data/csv/sources.csv", "data/csv/citations.csv",
-                 "data/relations.csv", "data/kb.stix.json", "data/events.atom", "data/recommendations.atom",
+                 "data/relations.csv", "data/kb.stix.json", "events.atom", "recommendations.atom",
                  "events/border-war.json", "sources/field-report.json"]:
         assert (fixture_site / path).is_file(), path
-    assert feedparser.parse((fixture_site / "data/events.atom").read_bytes()).bozo == 0
+    assert feedparser.parse((fixture_site / "events.atom").read_bytes()).bozo == 0
 
 
 def test_cite_this_page_is_inert_and_escaped(hostile_site):
@@ -292,7 +292,7 @@ def test_cite_this_page_is_inert_and_escaped(hostile_site):
 
 
 def test_plugin_passes_the_site_address_to_feeds_and_citations(hostile_site):
-    feed = feedparser.parse((hostile_site / "data/events.atom").read_bytes())
+    feed = feedparser.parse((hostile_site / "events.atom").read_bytes())
     assert feed.bozo == 0
     assert feed.feed.title == "Events — U.S.–Iran Competition over Iraq"  # site_name from mkdocs.yml
     assert feed.entries[0].link == "https://kb.example.org/events/border-post-attack/"

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+from .history import last_changed
 from .pipeline import check_knowledge_base
 from .vocab import FOLDERS as folders
 from .exports import csv_tables, stix_json
@@ -33,7 +34,7 @@ def _generate(args) -> int:
         for problem in problems:
             print(problem)
         return 1
-    count = write_files(render_site(kb, args.templates), args.out)
+    count = write_files(render_site(kb, args.templates, last_changed(args.root)), args.out)
     print(f"wrote {count} files to {args.out}", file=sys.stderr)
     return 0
 

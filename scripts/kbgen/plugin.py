@@ -17,6 +17,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .config import KbgenConfig
+from .history import last_changed
 from .pipeline import check_knowledge_base
 from .render import render_site
 
@@ -36,7 +37,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             for problem in problems:
                 log.error(str(problem))
             raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
-        for generated in render_site(kb, self.templates, site_url=config.site_url, site_name=config.site_name):
+        for generated in render_site(kb, self.templates, last_changed(self.root),
+                                     site_url=config.site_url, site_name=config.site_name):
             if files.get_file_from_path(generated.path) is not None:
                 raise Abort(f"kbgen: docs/{generated.path} would hide the generated page at the same path; rename or remove it")
             file = File.generated(config, generated.path, content=generated.content)

@@ -14,6 +14,7 @@ import calendar
 import json
 import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -23,7 +24,7 @@ import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
-from . import vocab
+from . import diagram, vocab
 from .exports import data_files
 from .exports.cite import cite_this
 from .exports.records import entity_record
@@ -105,6 +106,27 @@ def _link(context, entity: Entity, text: Optional[str] = None) -> Markup:
     return Markup(f"[{md_escape(text if text is not None else entity.title)}]({target})")
 
 
+def site_url(from_page: str, to_page: str) -> str:
+    """The address of ``to_page`` relative to ``from_page``'s, as the built site has them (directory URLs).
+
+    For raw HTML, which MkDocs passes through without rewriting ``.md`` links.
+    """
+    def directory(page: str) -> str:
+        stem = posixpath.splitext(page)[0]
+        return posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
+
+    relative = posixpath.relpath(directory(to_page) or ".", directory(from_page) or ".")
+    return "./" if relative == "." else relative + "/"
+
+
+@pass_context
+def _tag_link(context, tag: str) -> Markup:
+    # Raw HTML: the anchor exists only after Material's tags plugin renders the listing,
+    # after MkDocs has checked Markdown links (which would report it as missing).
+    url = site_url(context["page"], "tags.md")
+    return Markup(f'<a href="{url}#tag:{tag}" class="kb-tag">{md_escape(tag)}</a>')
+
+
 @pass_context
 def _link_path(context, path: str) -> Markup:
     return Markup(_relative(context["page"], path))
@@ -128,6 +150,45 @@ def timeline(events: Iterable[Entity]) -> list[tuple[int, list[tuple[str, list[E
     return [(year, list(months.items())) for year, months in years.items()]
 
 
+@pass_context
+def _neighbourhood_graph(context, entity: Entity) -> Markup:
+    return Markup(diagram.neighbourhood_figure(context["kb"], entity, context["page"]))
+
+
+@pass_context
+def _whole_graph(context) -> Markup:
+    return Markup(diagram.whole_figure(context["kb"], context["page"]))
+
+
+def day_in_words(iso_day: str) -> str:
+    """``2025-07-11`` -> ``11 July 2025``, as every other date on the site is written."""
+    year, month, day = (int(part) for part in iso_day.split("-"))
+    return f"{day} {calendar.month_name[month]} {year}"
+
+
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u02bb\u02be\u02bf`\u00b4]")
+
+
+def search_variants(names: Iterable[str]) -> list[str]:
+    """Spellings a reader may type for ``names`` that the names themselves do not contain.
+
+    Each name without apostrophes and ayn/hamza marks ("Kata'ib" -> "Kataib"),
+    without diacritics ("Ḥizb" -> "Hizb") and with hyphenated words joined
+    ("al-Nujaba" -> "alNujaba"); the search already splits words at hyphens.
+    """
+    names = list(names)
+    seen = {name.casefold() for name in names}
+    variants: list[str] = []
+    for name in names:
+        plain = unicodedata.normalize("NFKD", _APOSTROPHES.sub("", name))
+        plain = unicodedata.normalize("NFC", "".join(c for c in plain if not unicodedata.combining(c)))
+        for variant in (plain, plain.replace("-", "")):
+            if variant.casefold() not in seen:
+                seen.add(variant.casefold())
+                variants.append(variant)
+    return variants
+
+
 def make_environment(overrides: Optional[Path] = None) -> Environment:
     """The Jinja environment; a folder of same-named templates overrides the built-in ones."""
     search = ([str(overrides)] if overrides else []) + [str(TEMPLATES)]
@@ -141,33 +202,49 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["prose"] = render_prose
+    env.filters["day_in_words"] = day_in_words
     env.globals.update(
         link=_link,
         link_path=_link_path,
+        tag_link=_tag_link,
         vocab=vocab,
         folders=vocab.FOLDERS,
         citation_notes=citation_notes,
         timeline=timeline,
+        neighbourhood_graph=_neighbourhood_graph,
+        whole_graph=_whole_graph,
+        search_variants=search_variants,
     )
     return env
 
 
-def render_site(kb: KnowledgeBase, templates: Optional[Path] = None, *,
+def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
+                last_updated: Optional[dict[str, str]] = None, *,
                 site_url: Optional[str] = None, site_name: Optional[str] = None) -> list[GeneratedFile]:
-    """Every generated page and data file, in a stable order. ``site_url`` and ``site_name``
-    (MkDocs' settings, when known) make feed links and citations absolute and named."""
+    """Every generated page and data file, in a stable order.
+
+    ``last_updated`` maps an entity file (relative to the root) to the date it
+    last changed (``history.last_changed``); pages of files not in it show no date.
+    ``site_url`` and ``site_name`` (MkDocs' settings, when known) make feed links
+    and citations absolute and named.
+    """
     env = make_environment(templates)
     env.globals["cite_this"] = lambda entity, style: cite_this(entity, style, site_url, site_name)
+    last_updated = last_updated or {}
     files: list[GeneratedFile] = []
     for type_ in vocab.ENTITY_TYPES:
         template = env.get_template(f"{type_}.md.j2")
         for entity in kb.all(type_):
             path = page_path(entity)
-            content = template.render(page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity))
-            files.append(GeneratedFile(path, content, kb.paths.get((type_, entity.id))))
+            source = kb.paths.get((type_, entity.id))
+            content = template.render(page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity),
+                                      updated=last_updated.get(source or "", ""))
+            files.append(GeneratedFile(path, content, source))
         path = index_path(type_)
         index = env.get_template(f"{vocab.FOLDERS[type_]}-index.md.j2")
         files.append(GeneratedFile(path, index.render(page=path, kb=kb, type=type_, entities=kb.all(type_))))
+    for name in ("graph", "tags"):
+        files.append(GeneratedFile(f"{name}.md", env.get_template(f"{name}.md.j2").render(page=f"{name}.md", kb=kb)))
     files.append(GeneratedFile("data/kb.json", knowledge_base_json(kb)))
     files += [GeneratedFile(f"data/schema/{name}", text) for name, text in schema_texts().items()]
     files += redirect_pages(kb)

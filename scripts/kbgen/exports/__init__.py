@@ -10,8 +10,8 @@ calls the same functions. Nothing here reads the clock: re-exports are byte-iden
 ``data/csv/<type>s.csv``        one row per entity (:mod:`.tables`)
 ``data/relations.csv``          one row per typed link; ``data/csv/citations.csv`` per citation
 ``data/kb.stix.json``           STIX 2.1 bundle (:mod:`.stix`)
-``data/events.atom``            Atom feed of events, newest first (:mod:`.atom`)
-``data/recommendations.atom``   Atom feed of recommendations and their status
+``events.atom``                 Atom feed of events, newest first (:mod:`.atom`)
+``recommendations.atom``        Atom feed of recommendations and their status
 ``<type>s/<id>.json``           one entity and what refers to it, beside its page
 ==============================  =============================================================
 """
@@ -44,8 +44,8 @@ def data_files(kb: KnowledgeBase, site_url: Optional[str] = None, site_name: Opt
     for name, content in csv_tables(kb).items():
         files.append((f"data/{name}" if name == "relations.csv" else f"data/csv/{name}", content))
     files.append(("data/kb.stix.json", stix_json(kb)))
-    files.append(("data/events.atom", events_feed(kb, site_url, site_name)))
-    files.append(("data/recommendations.atom", recommendations_feed(kb, site_url, site_name)))
+    files.append(("events.atom", events_feed(kb, site_url, site_name)))
+    files.append(("recommendations.atom", recommendations_feed(kb, site_url, site_name)))
     for type_ in vocab.ENTITY_TYPES:
         for entity in kb.all(type_):
             files.append((f"{vocab.FOLDERS[type_]}/{entity.id}.json", entity_json(kb, entity)))

@@ -1,4 +1,8 @@
-"""Atom feeds (RFC 4287): ``/data/events.atom`` and ``/data/recommendations.atom``.
+"""Atom feeds (RFC 4287): ``/events.atom`` and ``/recommendations.atom``.
+
+They live at the site root because every page links them with ``<link rel="alternate">``, and
+Material's JavaScript fetches ``sitemap.xml`` beside each such link (to map language
+alternates): at the root that is the site's own sitemap, anywhere else a failed request.
 
 Deterministic: entry ids are ``urn:uuid:`` UUIDv5 of the entity (a recommendation's id also
 holds its status, so a status change reaches subscribers as a new entry), and every date
@@ -12,7 +16,7 @@ Each entry's ``summary`` is a plain-text lead line; its ``content`` is the entit
 HTML, rendered and sanitised by the same code as the pages (nh3), so no script reaches a reader.
 
 Links are absolute when the site's address (MkDocs ``site_url``) is known; otherwise they are
-relative to the feed's own address (``/data/``), which Atom allows (RFC 4287 §4.2.7, IRI
+relative to the feed's own address (the site root), which Atom allows (RFC 4287 §4.2.7, IRI
 references resolved against the document's base) and feed readers resolve.
 """
 
@@ -30,8 +34,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 
 def _href(path: str, site_url: Optional[str]) -> str:
-    """A link to ``path`` (from the site root): absolute with a site address, else from /data/."""
-    return (site_url.rstrip("/") + "/" + path) if site_url else "../" + path
+    """A link to ``path`` (from the site root): absolute with a site address, else relative to the feed at the root."""
+    return (site_url.rstrip("/") + "/" + path) if site_url else path
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
@@ -46,7 +50,7 @@ def _feed(name: str, title: str, entries: list[tuple[str, ET.Element]], alternat
     _text(feed, "id", f"urn:uuid:{stable_uuid(f'feed/{name}')}")
     _text(feed, "title", f"{title} — {site_name}" if site_name else title)
     _text(feed, "updated", max((updated for updated, _ in entries), default=timestamp(EPOCH)))
-    ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": _href(f"data/{name}.atom", site_url)})
+    ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": _href(f"{name}.atom", site_url)})
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": _href(alternate, site_url)})
     author = ET.SubElement(feed, "author")
     _text(author, "name", site_name or "kbgen knowledge base")

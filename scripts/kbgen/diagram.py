@@ -1,0 +1,296 @@
+"""Relationship diagrams: the knowledge base's links drawn as SVG at build time.
+
+A diagram is readable with JavaScript off, offline and in print. Positions come
+from grandalf's Sugiyama (layered, "dot"-style) layout, run left to right:
+what refers to an entity stands left of it, what it refers to stands right.
+On a page's neighbourhood diagram each link's label is a small node of its own
+between the two ends, so the layout gives labels their own room and they never
+overlap. Every entity is an ``<a>`` link to its page; every text is XML-escaped.
+
+The same input gives the same drawing: nodes and edges are built in the
+knowledge base's reading order, grandalf orders layers from that order, and
+coordinates are rounded before they are written.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import textwrap
+from dataclasses import dataclass
+from html import escape
+from typing import Optional
+
+from grandalf.graphs import Edge as LayoutEdge
+from grandalf.graphs import Vertex, graph_core
+from grandalf.layouts import DummyVertex, SugiyamaLayout
+
+from . import vocab
+from .graph import KnowledgeBase, iter_references
+from .model import Entity
+
+NODE_WIDTH = 190
+LINE_HEIGHT = 15
+CHARS_PER_LINE = 26
+MAX_LINES = 3
+LABEL_CHAR_WIDTH = 6.5  # 12 px sans-serif, on average
+GAP = 24  # between columns and around the drawing
+DRAWN_TYPES = ("actor", "event", "recommendation")  # sources are evidence, shown as notes, not as nodes
+# Layout time grows about with the square of the drawing's size, and a drawing past these sizes
+# is no longer readable: a page draws at most this many links (its lists name them all) and the
+# whole-graph page is drawn up to this many entities.
+MAX_PAGE_LINKS = 40
+MAX_WHOLE_ENTITIES = 300
+
+
+@dataclass(frozen=True)
+class Node:
+    entity: Entity
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.entity.type, self.entity.id)
+
+
+@dataclass(frozen=True)
+class Link:
+    source: tuple[str, str]
+    target: tuple[str, str]
+    label: str
+
+
+def _links_from(entity: Entity, kb: KnowledgeBase) -> list[Link]:
+    """The entity's own references to drawn entities, each once, labelled as they read from it."""
+    links: list[Link] = []
+    for ref in iter_references(entity):
+        if ref.target_type not in DRAWN_TYPES or ref.target_id not in kb.entities[ref.target_type]:
+            continue
+        link = Link((entity.type, entity.id), (ref.target_type, ref.target_id), ref.label)
+        if link not in links:
+            links.append(link)
+    return links
+
+
+def neighbourhood(kb: KnowledgeBase, entity: Entity) -> tuple[list[Node], list[Link]]:
+    """One hop around ``entity``: everything it names and everything that names it."""
+    key = (entity.type, entity.id)
+    links = _links_from(entity, kb)
+    referrers: list[Entity] = []
+    for backlink in kb.referenced_by.get(key, []):
+        if backlink.entity.type in DRAWN_TYPES and backlink.entity not in referrers:
+            referrers.append(backlink.entity)
+    for other in referrers:
+        links += [link for link in _links_from(other, kb) if link.target == key and link not in links]
+    keys = [key] + [link.target for link in links] + [link.source for link in links]
+    nodes = [Node(kb.get(*k)) for k in dict.fromkeys(keys)]
+    return nodes, links
+
+
+def whole_graph(kb: KnowledgeBase) -> tuple[list[Node], list[Link]]:
+    """Every drawn entity and every link between them."""
+    nodes = [Node(e) for t in DRAWN_TYPES for e in kb.all(t)]
+    links = [link for node in nodes for link in _links_from(node.entity, kb)]
+    return nodes, links
+
+
+def _wrap(text: str) -> list[str]:
+    lines = textwrap.wrap(text, CHARS_PER_LINE, break_long_words=True) or [""]
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES]
+        lines[-1] = lines[-1][: CHARS_PER_LINE - 1].rstrip() + "…"
+    return lines
+
+
+class _Box:
+    """A vertex's size and, after layout, its centre (grandalf's view protocol)."""
+
+    def __init__(self, width: float, height: float):
+        # The layout runs top to bottom; drawing left to right swaps the axes.
+        self.w, self.h = height, width
+        self.xy = (0.0, 0.0)
+
+
+class _Route:
+    def __init__(self):
+        self.points: list[tuple[float, float]] = []
+
+    def setpath(self, points):
+        self.points = list(points)
+
+
+def _parts(vertices: list[Vertex], edges: list[LayoutEdge]) -> list[graph_core]:
+    """The connected parts, vertices and edges in input order.
+
+    grandalf's ``Graph`` collects each part's edges in a set of objects hashed
+    by address, so its order (and the drawing) would change from run to run.
+    """
+    part_of = {id(v): i for i, v in enumerate(vertices)}
+
+    def find(i: int) -> int:
+        while part_of[id(vertices[i])] != i:
+            i = part_of[id(vertices[i])]
+        return i
+
+    for edge in edges:
+        a, b = (find(part_of[id(v)]) for v in edge.v)
+        if a != b:
+            part_of[id(vertices[max(a, b)])] = min(a, b)
+    groups: dict[int, tuple[list[Vertex], list[LayoutEdge]]] = {}
+    for index, vertex in enumerate(vertices):
+        groups.setdefault(find(index), ([], []))[0].append(vertex)
+    for edge in edges:
+        groups[find(part_of[id(edge.v[0])])][1].append(edge)
+    return [graph_core(vs, es) for vs, es in groups.values()]
+
+
+def _layout(vertices: list[Vertex], edges: list[LayoutEdge]) -> None:
+    """Lay out every connected part, then stack the parts top to bottom."""
+    offset = 0.0
+    for part in _parts(vertices, edges):
+        layout = SugiyamaLayout(part)
+        layout.xspace, layout.yspace = 12, GAP * 2
+        roots = [v for v in part.sV if not v.e_in()]
+        layout.init_all(roots=roots or [next(iter(part.sV))], optimize=True)
+        for vertex in layout.grx:
+            if isinstance(vertex, DummyVertex):
+                # A long edge's bend points: grandalf sizes them like a median node; a thin line needs little room.
+                vertex.view.w, vertex.view.h = 6, 6
+        layout.draw()
+        top = min(v.view.xy[0] - v.view.w / 2 for v in part.sV)
+        for v in part.sV:
+            x, y = v.view.xy
+            v.view.xy = (x - top + offset, y)
+        for e in part.sE:
+            e.view.points = [(x - top + offset, y) for x, y in e.view.points]
+        offset = max(v.view.xy[0] + v.view.w / 2 for v in part.sV) + GAP
+
+
+def _entity_height(node: Node) -> float:
+    return (len(_wrap(node.entity.title)) + 1) * LINE_HEIGHT + 10
+
+
+def _url(from_page: str, entity: Entity) -> str:
+    """The entity's address relative to the page's (directory URLs: ``actors/x.md`` is ``/actors/x/``)."""
+    page_dir = posixpath.dirname(from_page) if posixpath.basename(from_page) == "index.md" else posixpath.splitext(from_page)[0]
+    target = f"{vocab.FOLDERS[entity.type]}/{entity.id}"
+    return posixpath.relpath(target, page_dir or ".") + "/"
+
+
+def _f(value: float) -> str:
+    """A coordinate to a tenth of a pixel, without trailing zeros or exponents (stable text, small files)."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def render_svg(nodes: list[Node], links: list[Link], page: str, *, title: str,
+               centre: Optional[tuple[str, str]] = None, labels_as_nodes: bool = True) -> str:
+    """The diagram as one SVG element on one line per part (no blank lines: it stays one raw HTML block)."""
+    vertices = {n.key: Vertex(n) for n in nodes}
+    for node in nodes:
+        vertices[node.key].view = _Box(NODE_WIDTH, _entity_height(node))
+    layout_edges: list[LayoutEdge] = []
+    label_vertices: dict[tuple, Vertex] = {}
+    seen_pairs: set[tuple[int, int]] = set()
+    for link in links:
+        if labels_as_nodes:
+            # Links that read the same into or out of the centre share one label: "part of" is
+            # written once, with every event that is part of the centre fanning into it.
+            key = (link.label, link.source if link.source == centre else None, link.target if link.target == centre else None)
+            if key not in label_vertices:
+                label_vertices[key] = Vertex(link)
+                label_vertices[key].view = _Box(len(link.label) * LABEL_CHAR_WIDTH + 12, LINE_HEIGHT + 4)
+            label = label_vertices[key]
+            pairs = [(vertices[link.source], label), (label, vertices[link.target])]
+        else:
+            pairs = [(vertices[link.source], vertices[link.target])]
+        for a, b in pairs:
+            if labels_as_nodes and (id(a), id(b)) in seen_pairs:  # a shared label is joined once
+                continue
+            seen_pairs.add((id(a), id(b)))
+            edge = LayoutEdge(a, b, data=link)
+            edge.view = _Route()
+            layout_edges.append(edge)
+    label_vertices = list(label_vertices.values())
+    _layout(list(vertices.values()) + label_vertices, layout_edges)
+
+    def box(v: Vertex) -> tuple[float, float, float, float]:
+        # layout (x across layers' width, y down layers) -> drawing (x right, y down)
+        y, x = v.view.xy
+        return x, y, v.view.h, v.view.w  # centre x, centre y, width, height
+
+    all_vertices = list(vertices.values()) + label_vertices
+    width = max(box(v)[0] + box(v)[2] / 2 for v in all_vertices) + GAP
+    height = max(box(v)[1] + box(v)[3] / 2 for v in all_vertices) + GAP
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="kb-graph-svg" width="{_f(width + GAP)}" height="{_f(height + GAP)}"'
+        f' viewBox="{_f(-GAP)} {_f(-GAP)} {_f(width + GAP)} {_f(height + GAP)}" role="group" aria-label="{escape(title)}">',
+        '<defs><marker id="kb-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7"'
+        ' orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" class="kb-graph-arrowhead"/></marker></defs>',
+    ]
+    for edge in layout_edges:
+        a, b = edge.v
+        (ax, ay, aw, _), (bx, by, bw, _) = box(a), box(b)
+        points = [(y, x) for x, y in edge.view.points] or [(ax, ay), (bx, by)]
+        direction = 1 if bx >= ax else -1
+        points[0] = (ax + direction * aw / 2, points[0][1])
+        points[-1] = (bx - direction * bw / 2, points[-1][1])
+        path = f"M{_f(points[0][0])},{_f(points[0][1])}"
+        for (x1, y1), (x2, y2) in zip(points, points[1:]):
+            middle = (x1 + x2) / 2
+            path += f" C{_f(middle)},{_f(y1)} {_f(middle)},{_f(y2)} {_f(x2)},{_f(y2)}"
+        arrow = ' marker-end="url(#kb-arrow)"' if not isinstance(b.data, Link) else ""
+        hover = "" if labels_as_nodes else f"<title>{escape(edge.data.label)}</title>"
+        out.append(f'<path class="kb-graph-edge" d="{path}"{arrow}>{hover}</path>')
+    for label in label_vertices:
+        x, y, w, h = box(label)
+        out.append(f'<text class="kb-graph-label" x="{_f(x)}" y="{_f(y + 4)}" text-anchor="middle">{escape(label.data.label)}</text>')
+    for node in nodes:
+        x, y, w, h = box(vertices[node.key])
+        entity = node.entity
+        classes = f"kb-graph-node kb-graph-{entity.type}" + (" kb-graph-centre" if node.key == centre else "")
+        shape = 'rx="14"' if entity.type == "actor" else 'rx="2"'
+        lines = _wrap(entity.title)
+        top = y - h / 2 + 5 + LINE_HEIGHT - 3
+        text = f'<text x="{_f(x)}" y="{_f(top)}" text-anchor="middle" class="kb-graph-type">{entity.type}</text>'
+        for index, line in enumerate(lines, start=1):
+            text += f'<text x="{_f(x)}" y="{_f(top + index * LINE_HEIGHT)}" text-anchor="middle">{escape(line)}</text>'
+        out.append(
+            f'<a href="{escape(_url(page, entity))}" class="{classes}"><title>{escape(entity.type)}: {escape(entity.title)}</title>'
+            f'<rect x="{_f(x - w / 2)}" y="{_f(y - h / 2)}" width="{_f(w)}" height="{_f(h)}" {shape}/>{text}</a>'
+        )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def figure(svg: str, caption: str) -> str:
+    """A raw-HTML block for a Markdown page: excluded from search (its names belong to other pages)."""
+    return (
+        f'<figure class="kb-graph" data-search-exclude>\n<div class="kb-graph-scroll">\n{svg}\n</div>\n'
+        f"<figcaption>{escape(caption)}</figcaption>\n</figure>"
+    )
+
+
+def neighbourhood_figure(kb: KnowledgeBase, entity: Entity, page: str) -> str:
+    nodes, links = neighbourhood(kb, entity)
+    if not links:
+        return ""
+    caption = "What refers to this entry (left) and what it refers to (right). Each box links to its page."
+    if len(links) > MAX_PAGE_LINKS:
+        caption += f" The first {MAX_PAGE_LINKS} of {len(links)} links are drawn; the lists on this page name them all."
+        links = links[:MAX_PAGE_LINKS]
+        kept = {k for link in links for k in (link.source, link.target)}
+        nodes = [n for n in nodes if n.key in kept]
+    svg = render_svg(nodes, links, page, title=f"Links of {entity.title}", centre=(entity.type, entity.id))
+    return figure(svg, caption)
+
+
+def whole_figure(kb: KnowledgeBase, page: str) -> str:
+    nodes, links = whole_graph(kb)
+    if len(nodes) > MAX_WHOLE_ENTITIES:
+        return (f'<p class="kb-graph-too-large">The knowledge base has {len(nodes)} actors, events and recommendations, '
+                f"too many to draw readably in one picture (the limit is {MAX_WHOLE_ENTITIES}). "
+                "Each entry's page draws its own neighbourhood.</p>")
+    svg = render_svg(nodes, links, page, title="Every actor, event and recommendation", labels_as_nodes=False)
+    return figure(svg, "Every actor, event and recommendation, with arrows from each to what it names. "
+                       "Hover an arrow for its relation. Scroll the drawing to see all of it.")
+
+
