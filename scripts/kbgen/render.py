@@ -21,7 +21,8 @@ from typing import Any, Iterable, Optional
 import markdown
 import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
-from markupsafe import Markup
+import yaml
+from markupsafe import Markup, escape
 
 from . import vocab
 from .graph import KnowledgeBase
@@ -49,6 +50,20 @@ def md_escape(value: Any) -> str:
     text = _MARKDOWN_SPECIALS.sub(lambda m: f"&#{ord(m.group())};", text)
     # A line break would end a list item or table cell; text fields are one line on a page.
     return re.sub(r"\s*[\r\n]+\s*", " ", text)
+
+
+def front_matter_text(value: Any) -> Markup:
+    """Plain text as a YAML front-matter string that themes print as HTML.
+
+    MkDocs takes a page's title from its first heading, where the title is our
+    character references; Material then prints it with ``| striptags``, which
+    decodes them, into ``<title>`` unescaped: a name ``</title><script>`` would
+    run. A front-matter ``title`` wins over the heading and Material prints it
+    as it is, so it is given here as HTML-escaped text, inside a double-quoted
+    YAML string that no character can end early (line breaks become escapes).
+    """
+    html = str(escape(str(value)))
+    return Markup(yaml.safe_dump(html, default_style='"', allow_unicode=True, width=float("inf")).strip())
 
 
 # Prose is Markdown limited to text formatting and links (SPEC "Entities").
@@ -137,6 +152,7 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["prose"] = render_prose
+    env.filters["front_matter_text"] = front_matter_text
     env.globals.update(
         link=_link,
         link_path=_link_path,
