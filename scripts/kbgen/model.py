@@ -24,6 +24,7 @@ from pydantic import (
 
 from . import vocab
 from .dates import DateError, EdtfDate
+from .prose import prose_problems
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,13 @@ class Ref:
 def _non_blank(text: str) -> str:
     if not text.strip():
         raise ValueError("must not be empty or only spaces")
+    return text
+
+
+def _prose(text: str) -> str:
+    problems = prose_problems(text)
+    if problems:
+        raise ValueError("; ".join(problems))
     return text
 
 
@@ -75,8 +83,8 @@ def _vocabulary(name: str, values: dict) -> Any:
 Text = Annotated[str, AfterValidator(_non_blank)]
 """Plain text: shown escaped, never interpreted as Markdown or HTML."""
 
-Prose = Annotated[str, AfterValidator(_non_blank), Field(json_schema_extra={"format": "markdown"})]
-"""Markdown limited to text formatting and links; sanitised when rendered."""
+Prose = Annotated[str, AfterValidator(_non_blank), AfterValidator(_prose), Field(json_schema_extra={"format": "markdown"})]
+"""Markdown limited to text formatting and links: anything else is an error (:mod:`kbgen.prose`), and it is sanitised when rendered."""
 
 Slug = Annotated[str, AfterValidator(_slug), Field(pattern=vocab.ID_PATTERN, max_length=vocab.ID_MAX_LENGTH)]
 
@@ -216,7 +224,10 @@ class Source(Entity):
     published: Date
     author: Optional[Text] = None
     publisher: Optional[Text] = None
-    url: Optional[Annotated[str, Field(pattern=r"^https?://\S+$")]] = None
+    # http(s) only, and none of the characters that end a URL in HTML attributes,
+    # Markdown or YAML (quotes, angle brackets, braces, backslash, spaces), so the
+    # address can be shown or linked anywhere without a way to break out.
+    url: Optional[Annotated[str, Field(pattern=r"^https?://[^\s\"<>\\^`{|}]+$")]] = None
     notes: Optional[Prose] = None
 
     @property

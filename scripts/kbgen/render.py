@@ -18,13 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-import markdown
-import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 import yaml
 from markupsafe import Markup, escape
 
-from . import vocab
+from . import prose, vocab
 from .graph import KnowledgeBase
 from .model import Citation, Entity
 
@@ -66,25 +64,9 @@ def front_matter_text(value: Any) -> Markup:
     return Markup(yaml.safe_dump(html, default_style='"', allow_unicode=True, width=float("inf")).strip())
 
 
-# Prose is Markdown limited to text formatting and links (SPEC "Entities").
-_PROSE_TAGS = {"p", "em", "strong", "code", "a", "ul", "ol", "li", "blockquote", "br", "del", "sub", "sup"}
-_PROSE_ATTRIBUTES = {"a": {"href", "title"}}
-_PROSE_SCHEMES = {"http", "https", "mailto"}
-_prose_markdown = markdown.Markdown(extensions=[], output_format="html")
-
-
 def render_prose(text: str) -> Markup:
-    """Markdown -> HTML -> nh3 allow-list: no raw HTML, attributes or script URLs survive."""
-    _prose_markdown.reset()
-    html = _prose_markdown.convert(text)
-    clean = nh3.clean(
-        html,
-        tags=_PROSE_TAGS,
-        attributes=_PROSE_ATTRIBUTES,
-        url_schemes=_PROSE_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
+    """Markdown -> HTML -> nh3 allow-list (:mod:`kbgen.prose`): no raw HTML, attributes or script URLs survive."""
+    clean = prose.sanitise(prose.to_html(text))
     # A raw-HTML block: MkDocs passes it through untouched, so entity text is
     # never parsed again as Markdown (no attribute lists, no second pass).
     return Markup(f'<div class="kb-prose">\n{clean}\n</div>')
