@@ -55,6 +55,19 @@ def _prose(text: str) -> str:
     return text
 
 
+# http(s) only, and none of the characters that end a URL in HTML attributes,
+# Markdown or YAML (quotes, angle brackets, braces, backslash, spaces), so the
+# address can be shown or linked anywhere without a way to break out.
+WEB_ADDRESS_PATTERN = r"^https?://[^\s\"<>\\^`{|}]+$"
+
+
+def _web_address(text: str) -> str:
+    if not re.fullmatch(WEB_ADDRESS_PATTERN, text):
+        raise ValueError(f"'{text}' is not a web address: it must start with http:// or https:// and contain "
+                         "no spaces, quotes, angle brackets, braces or backslashes (percent-encode them)")
+    return text
+
+
 def _slug(text: str) -> str:
     if not re.fullmatch(vocab.ID_PATTERN, text) or len(text) > vocab.ID_MAX_LENGTH:
         raise ValueError(
@@ -85,6 +98,8 @@ Text = Annotated[str, AfterValidator(_non_blank)]
 
 Prose = Annotated[str, AfterValidator(_non_blank), AfterValidator(_prose), Field(json_schema_extra={"format": "markdown"})]
 """Markdown limited to text formatting and links: anything else is an error (:mod:`kbgen.prose`), and it is sanitised when rendered."""
+
+WebAddress = Annotated[str, AfterValidator(_web_address), Field(json_schema_extra={"pattern": WEB_ADDRESS_PATTERN, "format": "uri"})]
 
 Slug = Annotated[str, AfterValidator(_slug), Field(pattern=vocab.ID_PATTERN, max_length=vocab.ID_MAX_LENGTH)]
 
@@ -224,10 +239,7 @@ class Source(Entity):
     published: Date
     author: Optional[Text] = None
     publisher: Optional[Text] = None
-    # http(s) only, and none of the characters that end a URL in HTML attributes,
-    # Markdown or YAML (quotes, angle brackets, braces, backslash, spaces), so the
-    # address can be shown or linked anywhere without a way to break out.
-    url: Optional[Annotated[str, Field(pattern=r"^https?://[^\s\"<>\\^`{|}]+$")]] = None
+    url: Optional[WebAddress] = None
     notes: Optional[Prose] = None
 
     @property
