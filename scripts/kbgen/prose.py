@@ -84,7 +84,7 @@ def prose_problems(text: str) -> list[str]:
     if raw:
         shown = raw[0] if len(raw[0]) <= 40 else raw[0][:37] + "..."
         return [f"raw HTML is not allowed in prose (found {shown}); use Markdown (*emphasis*, **strong**, "
-                "[text](https://...)) and write \\< for a literal '<'"]
+                "[text](https://...)) and write &lt; for a literal '<'"]
     before, after = _Elements(html), _Elements(sanitise(html))
     problems = []
     for tag in sorted(before.tags - after.tags):

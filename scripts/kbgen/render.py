@@ -163,18 +163,24 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None) -> list[Gen
     return files
 
 
+PAGE_URL_KEY = "page_url"
+"""The key kb.json adds to each entity for its page; no entity field may have this name
+(it was "url", which silently replaced every source's own ``url``)."""
+
+
+def _published(entity: Entity) -> dict:
+    fields = entity.model_dump(mode="json", by_alias=True)
+    if PAGE_URL_KEY in fields:  # pragma: no cover - a model change would have to add the field
+        raise ValueError(f"an entity field is named {PAGE_URL_KEY!r}; kb.json would lose it")
+    return {**fields, PAGE_URL_KEY: f"{vocab.FOLDERS[entity.type]}/{entity.id}/"}
+
+
 def knowledge_base_json(kb: KnowledgeBase) -> str:
-    """Every entity with every field, as written (dates as their EDTF text), plus its URL."""
+    """Every entity with every field, as written (dates as their EDTF text), plus its page's URL."""
     data = {
         "generator": "kbgen",
         "tags": kb.tags,
-        "entities": {
-            vocab.FOLDERS[type_]: [
-                {**entity.model_dump(mode="json", by_alias=True), "url": f"{vocab.FOLDERS[type_]}/{entity.id}/"}
-                for entity in kb.all(type_)
-            ]
-            for type_ in vocab.ENTITY_TYPES
-        },
+        "entities": {vocab.FOLDERS[type_]: [_published(entity) for entity in kb.all(type_)] for type_ in vocab.ENTITY_TYPES},
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
