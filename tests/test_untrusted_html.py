@@ -68,8 +68,8 @@ def hostile_files() -> dict[str, str]:
             "citations": [{"source": "field-report", "quote": quote}],
         }),
         "entities/recommendations/resume-talks.yml": dump({
-            "title": hostile("rtitle"), "addressee": "southland", "summary": HOSTILE_PROSE,
-            "concerns": ["northland"], "motivated_by": ["border-post-attack"],
+            "title": hostile("rtitle"), "addressee": "northland", "summary": HOSTILE_PROSE,
+            "concerns": ["southland"], "motivated_by": ["border-post-attack"],
             "rationale": HOSTILE_PROSE, "risks": HOSTILE_PROSE,
             "citations": [{"source": "field-report"}],
         }),
