@@ -37,7 +37,7 @@ CHARACTERS = st.characters(codec="utf-8", exclude_categories=("Cs",)).filter(lam
 TEXT = st.text(CHARACTERS, min_size=1, max_size=30).filter(lambda s: s.strip())
 # Text biased towards the characters every syntax on the way is made of.
 SYNTAX = st.lists(st.sampled_from(list("<>&\"'`*_[](){}#!|~^=:;/\\-+. \n\tajsx0123") + [
-    "javascript:", "data:", "{{", "{%", "&#", "&#58;", "--8<--", "</", "<script>", "\u2028", "é", "\u202e", "\ufeff"]),
+    "javascript:", "data:", "{{", "{%", "&#", "&#58;", "--8<--", "</", "<script>", "++ctrl++", "{++", "==", "^^", ":smile:", "\u2028", "é", "\u202e", "\ufeff"]),
     min_size=1, max_size=15).map("".join).filter(lambda s: s.strip())
 ANY_TEXT = st.one_of(TEXT, SYNTAX)
 
@@ -227,3 +227,28 @@ class TextOf(HTMLParser):
     def handle_data(self, data):
         if self.depth and not self.skip and not self.done:
             self.text += data
+
+
+# Extensions other parts of the site may enable later: entity text must stay text under them too.
+MORE_EXTENSIONS = ["attr_list", "def_list", "abbr", "admonition", "pymdownx.critic", "pymdownx.mark", "pymdownx.caret",
+                   "pymdownx.tilde", "pymdownx.arithmatex", "pymdownx.betterem", "pymdownx.inlinehilite", "pymdownx.keys",
+                   "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.emoji", "pymdownx.snippets"]
+
+
+@functools.lru_cache(maxsize=1)
+def extended_markdown() -> markdown.Markdown:
+    config = load_config(str(REPO / "mkdocs.yml"))
+    extensions = list(dict.fromkeys(config.markdown_extensions + MORE_EXTENSIONS))
+    return markdown.Markdown(extensions=extensions, extension_configs=config.mdx_configs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_text_and_prose_stay_inert_under_extensions_others_may_enable(text):
+    md = extended_markdown()
+    escaped = md_escape(text)
+    source = f"# {escaped}\n\n| a | b |\n|---|---|\n| {escaped} | x |\n\n- [{escaped}](page.md)\n\n{render_prose(text)}\n"
+    md.reset()
+    structure = Structure(md.convert(source))
+    assert [tag for tag, _ in structure.outside] == ["h1", "a", "table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td", "ul", "li", "a"]
+    assert_inert_prose(structure.inside)

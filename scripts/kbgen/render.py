@@ -29,10 +29,10 @@ from .model import Citation, Entity
 TEMPLATES = Path(__file__).parent / "templates"
 
 # Characters that open or delimit Markdown (core and pymdownx: emphasis, code,
-# links, attribute lists, tables, critic/mark/caret/tilde, emoji, math, magic
+# links, attribute lists, tables, critic/mark/caret/tilde, keys, emoji, math, magic
 # links), raw HTML and character references. Line-start-only syntax ("- ",
 # "1. ") cannot occur because templates never start a line with a value.
-_MARKDOWN_SPECIALS = re.compile(r"[\\`*_{}\[\]#!|~^=:<>&$@]")
+_MARKDOWN_SPECIALS = re.compile(r"[\\`*_{}\[\]#!|~^=:<>&$@+]")
 
 
 def md_escape(value: Any) -> str:
