@@ -141,6 +141,8 @@ def test_every_problem_prints_on_one_line(tmp_path):
     assert len(lines) == 2  # the control character, and the kind, each on its own line
     assert all(line.startswith(f"{ACTOR}:2:7: error: ") for line in lines)
     assert "\x1b" not in result.stdout and "\\x1b[2J" in result.stdout
+    github = kbgen("validate", "--root", str(root), "--format", "github").stdout.splitlines()
+    assert len(github) == 2 and all(line.startswith(f"::error file={ACTOR},line=2,col=7::") for line in github)
 
 
 # -- files: size, symlinks, special files, strays ---------------------------------------
@@ -235,3 +237,16 @@ def test_errors_in_one_file_never_hide_errors_in_another(tmp_path):
 
 def test_the_repository_knowledge_base_passes_every_check():
     assert check_knowledge_base(REPO)[1] == []
+
+
+# -- bounded work: Markdown's parser is superlinear on pathological prose ------------------
+
+@pytest.mark.parametrize("summary, message", [
+    ("[" * 50_000, "prose is 50,000 characters; the limit is 10,000: shorten it"),
+    ("[" * 101 + " text", "prose has 101 '[' (links); the limit is 100 per field"),
+    ("<a " * 101, "prose has 101 '<'; the limit is 100 per field"),
+])
+def test_pathological_prose_is_refused_before_it_is_parsed(tmp_path, summary, message):
+    root = make_knowledge_base(tmp_path / "kb", {ACTOR: f"name: Southland\nkind: state\nsummary: '{summary}'\n"})
+    _, problems = check_knowledge_base(root)
+    assert [str(p) for p in problems] == [f"{ACTOR}:3:10: error: 'summary': {message}"]

@@ -31,6 +31,14 @@ _DESCRIBED = {
     "hr": "a horizontal rule",
 }
 
+# Python-Markdown's inline parser is superlinear on pathological text: 4,000 '['
+# take seconds, 50,000 take hours, and a pull request's build would hang. Prose is
+# short (the longest summary in the repository is under 1,000 characters), so
+# these limits cost editors nothing and bound the work per field to well under a second.
+MAX_PROSE_CHARACTERS = 10_000
+MAX_PROSE_BRACKETS = 100
+"""At most this many '[' (links) and this many '<' in one prose field."""
+
 _markdown = markdown.Markdown(extensions=[], output_format="html")
 
 
@@ -79,6 +87,11 @@ class _Elements(HTMLParser):
 
 def prose_problems(text: str) -> list[str]:
     """Why this prose would not reach a reader as written; empty when it would."""
+    if len(text) > MAX_PROSE_CHARACTERS:
+        return [f"prose is {len(text):,} characters; the limit is {MAX_PROSE_CHARACTERS:,}: shorten it"]
+    for char, what in (("[", "'[' (links)"), ("<", "'<'")):
+        if text.count(char) > MAX_PROSE_BRACKETS:
+            return [f"prose has {text.count(char):,} {what}; the limit is {MAX_PROSE_BRACKETS} per field"]
     html = to_html(text)
     raw = [block.strip() for block in _markdown.htmlStash.rawHtmlBlocks if str(block).lstrip().startswith("<")]
     if raw:
