@@ -80,6 +80,11 @@ class _YamlRefused(Exception):
 
 
 _PLAIN_NULL = {"", "~", "null", "Null", "NULL"}
+# Control characters (other than tab and line breaks) and lone surrogates can only
+# arrive through escapes in quoted scalars ("\x1b", "\x02"); in text they would
+# forge terminal output, splice Markdown's internal placeholders (STX/ETX) or
+# break writing UTF-8. No editor means them, so they are refused, named by code point.
+_FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _PLAIN_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
@@ -109,6 +114,12 @@ class _TreeBuilder:
             raise _YamlRefused(following.start_mark, "only one YAML document per file is allowed; remove the '---' separator")
         return root
 
+    def check_characters(self, event) -> None:
+        found = _FORBIDDEN_CHARACTERS.search(event.value)
+        if found:
+            self.problems.append((event.start_mark.line + 1, event.start_mark.column + 1,
+                f"control character U+{ord(found.group()):04X} is not allowed in text; remove it"))
+
     def node(self, event, path: tuple, depth: int) -> Any:
         if isinstance(event, yaml.AliasEvent):
             raise _YamlRefused(event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed; write the value out in full")
@@ -121,6 +132,7 @@ class _TreeBuilder:
         mark = (event.start_mark.line + 1, event.start_mark.column + 1)
         self.value_marks[path] = mark
         if isinstance(event, yaml.ScalarEvent):
+            self.check_characters(event)
             if event.style is None or event.style == "":  # plain: resolve only the unambiguous forms
                 if event.value in _PLAIN_NULL:
                     return None
@@ -137,6 +149,7 @@ class _TreeBuilder:
             while not isinstance(event := self.next(), yaml.MappingEndEvent):
                 if not isinstance(event, yaml.ScalarEvent) or getattr(event, "anchor", None) or getattr(event, "tag", None):
                     raise _YamlRefused(event.start_mark, "a mapping key must be a plain name")
+                self.check_characters(event)
                 key, key_mark = event.value, (event.start_mark.line + 1, event.start_mark.column + 1)
                 if key in mapping:
                     first = self.key_marks[path + (key,)]
@@ -200,6 +213,10 @@ def load_entities(root: Path) -> LoadedFiles:
     if not entities_dir.is_dir():
         loaded.problems.append(Problem("entities", 1, 1, "no entities/ folder here; pass --root DIR to point at a knowledge base"))
         return loaded
+    if not _within(root, entities_dir):
+        # A pull request can replace entities/ by a link to the build machine's files.
+        loaded.problems.append(Problem("entities", 1, 1, "entities/ is a symbolic link pointing outside the knowledge base; it is not read"))
+        return loaded
     folder_types = {folder: type_ for type_, folder in vocab.FOLDERS.items()}
     archive_candidates: dict[str, tuple[Path, str]] = {}
     for dirpath, dirnames, filenames in os.walk(entities_dir, followlinks=False):
@@ -212,6 +229,11 @@ def load_entities(root: Path) -> LoadedFiles:
                 continue  # editors' and OS' dot-files (.gitkeep, .DS_Store) are not content
             if file.is_symlink() and not _within(entities_dir, file):
                 loaded.problems.append(Problem(path, 1, 1, "symbolic link pointing outside entities/ is not allowed"))
+                continue
+            if not file.is_file():
+                # A FIFO would block the build, a device would be read forever; git stores neither.
+                what = "a link to a folder" if file.is_dir() else "a broken link" if not file.exists() else "a special file"
+                loaded.problems.append(Problem(path, 1, 1, f"not an entity file: {what}; entity files are regular files"))
                 continue
             if parts == (TAGS_FILE,):
                 text, problems = read_text(file, path)

@@ -24,6 +24,7 @@ from pydantic import (
 
 from . import vocab
 from .dates import EXAMPLES as DATE_EXAMPLES, DateError, EdtfDate
+from .prose import prose_problems
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,26 @@ class Ref:
 def _non_blank(text: str) -> str:
     if not text.strip():
         raise ValueError("must not be empty or only spaces")
+    return text
+
+
+def _prose(text: str) -> str:
+    problems = prose_problems(text)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return text
+
+
+# http(s) only, and none of the characters that end a URL in HTML attributes,
+# Markdown or YAML (quotes, angle brackets, braces, backslash, spaces), so the
+# address can be shown or linked anywhere without a way to break out.
+WEB_ADDRESS_PATTERN = r"^https?://[^\s\"<>\\^`{|}]+$"
+
+
+def _web_address(text: str) -> str:
+    if not re.fullmatch(WEB_ADDRESS_PATTERN, text):
+        raise ValueError(f"'{text}' is not a web address: it must start with http:// or https:// and contain "
+                         "no spaces, quotes, angle brackets, braces or backslashes (percent-encode them)")
     return text
 
 
@@ -79,8 +100,10 @@ EDTF_PATTERN = rf"^({_POINT}|({_POINT}|\.\.)?/({_POINT}|\.\.)?)$"
 Text = Annotated[str, AfterValidator(_non_blank), Field(json_schema_extra={"pattern": r"\S"})]
 """Plain text: shown escaped, never interpreted as Markdown or HTML."""
 
-Prose = Annotated[str, AfterValidator(_non_blank), Field(json_schema_extra={"format": "markdown", "pattern": r"\S"})]
-"""Markdown limited to text formatting and links; sanitised when rendered."""
+Prose = Annotated[str, AfterValidator(_non_blank), AfterValidator(_prose), Field(json_schema_extra={"format": "markdown", "pattern": r"\S"})]
+"""Markdown limited to text formatting and links: anything else is an error (:mod:`kbgen.prose`), and it is sanitised when rendered."""
+
+WebAddress = Annotated[str, AfterValidator(_web_address), Field(json_schema_extra={"pattern": WEB_ADDRESS_PATTERN, "format": "uri"})]
 
 Slug = Annotated[str, AfterValidator(_slug), Field(max_length=vocab.ID_MAX_LENGTH, json_schema_extra={"pattern": vocab.ID_PATTERN})]
 
@@ -229,7 +252,7 @@ class Source(Entity):
     published: Date
     author: Optional[Text] = None
     publisher: Optional[Text] = None
-    url: Optional[Annotated[str, Field(pattern=r"^https?://\S+$")]] = None
+    url: Optional[WebAddress] = None
     notes: Optional[Prose] = None
 
     @property

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-import markdown
-import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+import yaml
 from markupsafe import Markup, escape
 
-from . import diagram, vocab
+from . import diagram, prose, vocab
 from .exports import data_files
 from .exports.cite import cite_this
 from .exports.records import entity_record
@@ -35,10 +34,10 @@ from .schema import entity_schema, schema_texts
 TEMPLATES = Path(__file__).parent / "templates"
 
 # Characters that open or delimit Markdown (core and pymdownx: emphasis, code,
-# links, attribute lists, tables, critic/mark/caret/tilde, emoji, math, magic
+# links, attribute lists, tables, critic/mark/caret/tilde, keys, emoji, math, magic
 # links), raw HTML and character references. Line-start-only syntax ("- ",
 # "1. ") cannot occur because templates never start a line with a value.
-_MARKDOWN_SPECIALS = re.compile(r"[\\`*_{}\[\]#!|~^=:<>&$@]")
+_MARKDOWN_SPECIALS = re.compile(r"[\\`*_{}\[\]#!|~^=:<>&$@+]")
 
 
 def md_escape(value: Any) -> str:
@@ -56,25 +55,23 @@ def md_escape(value: Any) -> str:
     return re.sub(r"\s*[\r\n]+\s*", " ", text)
 
 
-# Prose is Markdown limited to text formatting and links (SPEC "Entities").
-_PROSE_TAGS = {"p", "em", "strong", "code", "a", "ul", "ol", "li", "blockquote", "br", "del", "sub", "sup"}
-_PROSE_ATTRIBUTES = {"a": {"href", "title"}}
-_PROSE_SCHEMES = {"http", "https", "mailto"}
-_prose_markdown = markdown.Markdown(extensions=[], output_format="html")
+def front_matter_text(value: Any) -> Markup:
+    """Plain text as a YAML front-matter string that themes print as HTML.
+
+    MkDocs takes a page's title from its first heading, where the title is our
+    character references; Material then prints it with ``| striptags``, which
+    decodes them, into ``<title>`` unescaped: a name ``</title><script>`` would
+    run. A front-matter ``title`` wins over the heading and Material prints it
+    as it is, so it is given here as HTML-escaped text, inside a double-quoted
+    YAML string that no character can end early (line breaks become escapes).
+    """
+    html = str(escape(str(value)))
+    return Markup(yaml.safe_dump(html, default_style='"', allow_unicode=True, width=float("inf")).strip())
 
 
 def render_prose(text: str) -> Markup:
-    """Markdown -> HTML -> nh3 allow-list: no raw HTML, attributes or script URLs survive."""
-    _prose_markdown.reset()
-    html = _prose_markdown.convert(text)
-    clean = nh3.clean(
-        html,
-        tags=_PROSE_TAGS,
-        attributes=_PROSE_ATTRIBUTES,
-        url_schemes=_PROSE_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
+    """Markdown -> HTML -> nh3 allow-list (:mod:`kbgen.prose`): no raw HTML, attributes or script URLs survive."""
+    clean = prose.sanitise(prose.to_html(text))
     # A raw-HTML block: MkDocs passes it through untouched, so entity text is
     # never parsed again as Markdown (no attribute lists, no second pass).
     return Markup(f'<div class="kb-prose">\n{clean}\n</div>')
@@ -203,6 +200,7 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
     )
     env.filters["prose"] = render_prose
     env.filters["day_in_words"] = day_in_words
+    env.filters["front_matter_text"] = front_matter_text
     env.globals.update(
         link=_link,
         link_path=_link_path,

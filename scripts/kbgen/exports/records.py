@@ -23,7 +23,10 @@ SCHEMA_ID = "kb.schema.json"
 def entity_record(entity: Entity) -> dict[str, Any]:
     """Every field of an entity as written (dates as their EDTF text), plus its page's path as
     ``page`` (not ``url``: a source's ``url`` is one of its fields, the publisher's address)."""
-    return {**entity.model_dump(mode="json", by_alias=True), "page": site_path(entity)}
+    fields = entity.model_dump(mode="json", by_alias=True)
+    if "page" in fields:  # pragma: no cover - only a model change could add such a field
+        raise ValueError("an entity field is named 'page'; kb.json would lose it")
+    return {**fields, "page": site_path(entity)}
 
 
 def entity_json(kb: KnowledgeBase, entity: Entity) -> str:
