@@ -7,6 +7,7 @@ over the :class:`~kbgen.model.Ref` annotations (:func:`iter_references`).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -44,18 +45,24 @@ def _ref_of(annotation) -> Ref | None:
     return None
 
 
-def _walk(holder: Entity, value, field_info, loc: tuple, owner: BaseModel) -> Iterator[Reference]:
+@functools.cache
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, Optional[Ref]], ...]:
+    """A model's fields as (attribute, name in the file, Ref or None): read from the
+    annotations once per class, not once per value (10,000 entities walk them all)."""
+    return tuple(
+        (name, info.alias or name, _ref_of(info.annotation) or next((m for m in info.metadata if isinstance(m, Ref)), None))
+        for name, info in model.model_fields.items()
+    )
+
+
+def _walk(holder: Entity, value, ref: Optional[Ref], loc: tuple, owner: BaseModel) -> Iterator[Reference]:
     if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            child_loc = loc + (info.alias or name,)
-            yield from _walk(holder, getattr(value, name), info, child_loc, value)
+        for name, key, field_ref in _fields(type(value)):
+            yield from _walk(holder, getattr(value, name), field_ref, loc + (key,), value)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _walk(holder, item, field_info, loc + (index,), owner)
-    elif isinstance(value, str) and field_info is not None:
-        ref = _ref_of(field_info.annotation) or next((m for m in field_info.metadata if isinstance(m, Ref)), None)
-        if ref is None:
-            return
+            yield from _walk(holder, item, ref, loc + (index,), owner)
+    elif isinstance(value, str) and ref is not None:
         label, inverse = owner.link_labels() if isinstance(owner, Link) else (ref.label, ref.inverse)
         yield Reference(holder, loc, ref.target, value, label, inverse)
 
@@ -133,7 +140,13 @@ def _normalise(text: str) -> str:
 
 def quote_in_text(quote: str, text: str) -> bool:
     """True when ``quote`` occurs verbatim in ``text``; '...' or '…' may mark omitted words."""
-    haystack, start = _normalise(text), 0
+    return quote_in_normalised(quote, _normalise(text))
+
+
+def quote_in_normalised(quote: str, haystack: str) -> bool:
+    """:func:`quote_in_text` for a text already passed through :func:`_normalise`: a source's
+    archive is normalised once, not once per citation (O(citations x text) otherwise)."""
+    start = 0
     for fragment in re.split(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])\s*", _normalise(quote)):
         if not fragment:
             continue
@@ -158,6 +171,7 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
         archives=loaded.archives,
     )
     referenced_by: dict[tuple[str, str], list[Backlink]] = defaultdict(list)
+    normalised_archives = _NormalisedArchives(loaded.archives)
     for entity in entities:
         doc = docs[(entity.type, entity.id)]
         for ref in iter_references(entity):
@@ -171,7 +185,7 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
                 continue
             referenced_by[(ref.target_type, ref.target_id)].append(Backlink(entity, ref.inverse))
             if ref.target_type == "source" and ref.loc[-1] == "source":
-                problems += _check_quote(doc, ref, loaded.archives)
+                problems += _check_quote(doc, ref, normalised_archives)
         for index, tag in enumerate(entity.tags):
             if tag not in tags:
                 hint = did_you_mean(tag, tags)
@@ -193,14 +207,26 @@ def _unknown_id_message(ref: Reference, by_type: dict[str, dict[str, Entity]]) -
     return message + f"; no file entities/{vocab.FOLDERS[ref.target_type]}/{ref.target_id}.yml"
 
 
-def _check_quote(doc: RawDocument, ref: Reference, archives: dict[str, str]) -> list[Problem]:
+class _NormalisedArchives(dict):
+    """Source id -> its archived text normalised for quote matching, computed on first use."""
+
+    def __init__(self, archives: dict[str, str]):
+        super().__init__()
+        self.archives = archives
+
+    def __missing__(self, source_id: str) -> str:
+        self[source_id] = _normalise(self.archives[source_id])
+        return self[source_id]
+
+
+def _check_quote(doc: RawDocument, ref: Reference, archives: _NormalisedArchives) -> list[Problem]:
     citation_loc = ref.loc[:-1]
     citation = ref.holder
     for part in citation_loc:
         citation = citation[part] if isinstance(part, int) else getattr(citation, part)
-    if citation.quote is None or ref.target_id not in archives:
+    if citation.quote is None or ref.target_id not in archives.archives:
         return []
-    if quote_in_text(citation.quote, archives[ref.target_id]):
+    if quote_in_normalised(citation.quote, archives[ref.target_id]):
         return []
     return [Problem(doc.path, *doc.locate(citation_loc + ("quote",)),
         f"quote not found verbatim in entities/sources/{ref.target_id}.txt; copy the words exactly "
