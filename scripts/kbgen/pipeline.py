@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from pathlib import Path
 
 from .graph import KnowledgeBase, resolve_references
@@ -10,11 +12,30 @@ from .model import build_entities
 from .problems import KnowledgeBaseError, Problem
 
 
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector while the stages build their objects.
+
+    Loading creates hundreds of thousands of small, long-lived, acyclic objects
+    (values, marks, models); each generation-2 pass rescans all of them, which
+    cost 1.6 s of a 4.4 s ``kbgen validate`` at 10,000 entities. Reference
+    counting still frees everything; the collector runs again afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_knowledge_base(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     """The linked knowledge base and every problem found, from every file, in one pass."""
-    loaded = load_entities(Path(root))
-    entities, model_problems = build_entities(loaded.documents)
-    kb, graph_problems = resolve_references(entities, loaded)
+    with _collector_paused():
+        loaded = load_entities(Path(root))
+        entities, model_problems = build_entities(loaded.documents)
+        kb, graph_problems = resolve_references(entities, loaded)
     return kb, sorted(set(loaded.problems + model_problems + graph_problems))
 
 
