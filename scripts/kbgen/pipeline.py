@@ -5,9 +5,10 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Optional
 
 from .graph import KnowledgeBase, resolve_references
-from .load import load_entities
+from .load import ParseCache, load_entities
 from .model import build_entities
 from .problems import KnowledgeBaseError, Problem
 
@@ -30,11 +31,14 @@ def _collector_paused():
             gc.enable()
 
 
-def check_knowledge_base(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
-    """The linked knowledge base and every problem found, from every file, in one pass."""
+def check_knowledge_base(root: Path, cache: Optional[ParseCache] = None) -> tuple[KnowledgeBase, list[Problem]]:
+    """The linked knowledge base and every problem found, from every file, in one pass.
+
+    ``cache`` (held by the MkDocs plugin across ``mkdocs serve`` rebuilds) skips
+    parsing and validating files whose bytes did not change; linking is redone."""
     with _collector_paused():
-        loaded = load_entities(Path(root))
-        entities, model_problems = build_entities(loaded.documents)
+        loaded = load_entities(Path(root), cache)
+        entities, model_problems = build_entities(loaded.documents, cache)
         kb, graph_problems = resolve_references(entities, loaded)
     return kb, sorted(set(loaded.problems + model_problems + graph_problems))
 
