@@ -118,10 +118,12 @@ class KnowledgeBase:
     def backlinks(self, entity: Entity) -> dict[str, dict[str, list[Entity]]]:
         """What points at ``entity``, grouped by referring type, then by how the link reads."""
         grouped: dict[str, dict[str, list[Entity]]] = {}
+        seen: set[tuple[str, str, str]] = set()  # by id, not by ==: model equality compares every field
         for link in self.referenced_by.get((entity.type, entity.id), []):
-            bucket = grouped.setdefault(link.entity.type, {}).setdefault(link.label, [])
-            if link.entity not in bucket:
-                bucket.append(link.entity)
+            key = (link.entity.type, link.entity.id, link.label)
+            if key not in seen:
+                seen.add(key)
+                grouped.setdefault(link.entity.type, {}).setdefault(link.label, []).append(link.entity)
         order = {t: i for i, t in enumerate(vocab.ENTITY_TYPES)}
         return {t: dict(sorted(grouped[t].items())) for t in sorted(grouped, key=order.get)}
 
