@@ -382,6 +382,54 @@ def bench_size(size: int, work: Path, repeat: int, build_repeat: int) -> dict:
     return result
 
 
+SEARCH_QUERIES = ["militia", "Actor 4321", "smuggling pipeline"]
+
+
+def search_responsiveness(site: Path) -> dict:
+    """Material's search in headless Debian Chromium against the built site served on 127.0.0.1:
+    seconds from opening the home page until the first query shows results (the search worker
+    downloads the index and builds it in the browser), then from typing each further query to its
+    results. Needs Playwright (``pip install playwright``); no browser is downloaded."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    results: dict = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page()
+            start = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="load")
+            results["page_load_s"] = time.perf_counter() - start
+            box = page.locator("input.md-search__input")
+            for n, query in enumerate(SEARCH_QUERIES):
+                box.click()
+                box.fill("")
+                typed = time.perf_counter()
+                box.type(query)
+                page.wait_for_function(
+                    "q => document.querySelector('.md-search-result__meta')?.textContent.match(/\\d/)"
+                    " && document.querySelector('input.md-search__input').value === q", arg=query, timeout=300_000)
+                elapsed = time.perf_counter() - typed
+                results["first_query_after_load_s" if n == 0 else f"query_{n}_s"] = elapsed + (results["page_load_s"] if n == 0 else 0)
+            results["later_query_s"] = max(results[f"query_{n}_s"] for n in range(1, len(SEARCH_QUERIES)))
+            browser.close()
+    finally:
+        server.shutdown()
+    return results
+
+
 ROWS = [
     ("entities", "entities (+ sources)", lambda r: f"{r['entities']:,} (+{r['counts']['sources']})"),
     ("pages", "generated files", lambda r: f"{r['pages']:,}"),
@@ -423,7 +471,12 @@ def main() -> int:
     parser.add_argument("--build-repeat", type=int, default=1, help="runs of each mkdocs build (median)")
     parser.add_argument("--work", type=Path, default=REPO / "build" / "bench")
     parser.add_argument("--out", type=Path, default=None, help="JSON results (default WORK/results.json)")
+    parser.add_argument("--search-only", type=Path, metavar="SITE",
+                        help="only time Material's search in Chromium on an already built site (needs playwright)")
     args = parser.parse_args()
+    if args.search_only:
+        print(json.dumps(search_responsiveness(args.search_only), indent=1))
+        return 0
     args.work.mkdir(parents=True, exist_ok=True)
     results = [bench_size(size, args.work.resolve(), args.repeat, args.build_repeat) for size in args.sizes]
     out = args.out or args.work / "results.json"

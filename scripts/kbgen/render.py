@@ -11,6 +11,7 @@ pages to disk for any Markdown site generator.
 from __future__ import annotations
 
 import calendar
+import functools
 import json
 import posixpath
 import re
@@ -58,6 +59,7 @@ _PROSE_SCHEMES = {"http", "https", "mailto"}
 _prose_markdown = markdown.Markdown(extensions=[], output_format="html")
 
 
+@functools.lru_cache(maxsize=65_536)  # a pure function of the text: `mkdocs serve` rebuilds reuse it
 def render_prose(text: str) -> Markup:
     """Markdown -> HTML -> nh3 allow-list: no raw HTML, attributes or script URLs survive."""
     _prose_markdown.reset()
