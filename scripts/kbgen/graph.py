@@ -45,14 +45,23 @@ def _ref_of(annotation) -> Ref | None:
     return None
 
 
+def _holds_model(annotation) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in get_args(annotation))
+
+
 @functools.cache
 def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, Optional[Ref]], ...]:
-    """A model's fields as (attribute, name in the file, Ref or None): read from the
-    annotations once per class, not once per value (10,000 entities walk them all)."""
-    return tuple(
-        (name, info.alias or name, _ref_of(info.annotation) or next((m for m in info.metadata if isinstance(m, Ref)), None))
-        for name, info in model.model_fields.items()
-    )
+    """A model's fields that can hold a reference, as (attribute, name in the file, Ref or
+    None): read from the annotations once per class, not once per value (10,000 entities
+    walk them all); text, dates and vocabularies are not walked at all."""
+    fields = []
+    for name, info in model.model_fields.items():
+        ref = _ref_of(info.annotation) or next((m for m in info.metadata if isinstance(m, Ref)), None)
+        if ref is not None or _holds_model(info.annotation):
+            fields.append((name, info.alias or name, ref))
+    return tuple(fields)
 
 
 def _walk(holder: Entity, value, ref: Optional[Ref], loc: tuple, owner: BaseModel) -> Iterator[Reference]:
@@ -131,13 +140,21 @@ class KnowledgeBase:
         return [e for t in vocab.ENTITY_TYPES for e in self.all(t) if tag in e.tags]
 
 
+_SINGLE_QUOTES = re.compile(r"[\u2018\u2019\u201a\u201b\u2032`´]")
+_DOUBLE_QUOTES = re.compile(r"[\u201c\u201d\u201e\u201f\u2033]")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_SPACES = re.compile(r"\s+")
+_OMISSION = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])\s*")
+
+
 def _normalise(text: str) -> str:
     """Compare quotes as readers would: typographic quotes, dashes and spacing do not matter."""
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"[\u2018\u2019\u201a\u201b\u2032`´]", "'", text)
-    text = re.sub(r"[\u201c\u201d\u201e\u201f\u2033]", '"', text)
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
-    return re.sub(r"\s+", " ", text).strip()
+    if not text.isascii() or "`" in text:  # ASCII without backticks: the first four steps change nothing
+        text = unicodedata.normalize("NFKC", text)
+        text = _SINGLE_QUOTES.sub("'", text)
+        text = _DOUBLE_QUOTES.sub('"', text)
+        text = _DASHES.sub("-", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def quote_in_text(quote: str, text: str) -> bool:
@@ -148,8 +165,8 @@ def quote_in_text(quote: str, text: str) -> bool:
 def quote_in_normalised(quote: str, haystack: str) -> bool:
     """:func:`quote_in_text` for a text already passed through :func:`_normalise`: a source's
     archive is normalised once, not once per citation (O(citations x text) otherwise)."""
-    start = 0
-    for fragment in re.split(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])\s*", _normalise(quote)):
+    start, quote = 0, _normalise(quote)
+    for fragment in _OMISSION.split(quote) if "..." in quote else (quote,):  # NFKC turned '…' into '...'
         if not fragment:
             continue
         found = haystack.find(fragment, start)
