@@ -47,9 +47,17 @@ def md_escape(value: Any) -> str:
     if isinstance(value, Markup):
         return value
     text = str(value)
-    text = _MARKDOWN_SPECIALS.sub(lambda m: f"&#{ord(m.group())};", text)
+    text = _MARKDOWN_SPECIALS.sub(_character_reference, text)
     # A line break would end a list item or table cell; text fields are one line on a page.
-    return re.sub(r"\s*[\r\n]+\s*", " ", text)
+    # (Checked first: this runs for every value on every page, 600,000 times at 10,000 entities.)
+    return _LINE_BREAKS.sub(" ", text) if "\n" in text or "\r" in text else text
+
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def _character_reference(match: re.Match) -> str:
+    return f"&#{ord(match.group())};"
 
 
 # Prose is Markdown limited to text formatting and links (SPEC "Entities").
