@@ -424,6 +424,23 @@ def search_responsiveness(site: Path) -> dict:
                 elapsed = time.perf_counter() - typed
                 results["first_query_after_load_s" if n == 0 else f"query_{n}_s"] = elapsed + (results["page_load_s"] if n == 0 else 0)
             results["later_query_s"] = max(results[f"query_{n}_s"] for n in range(1, len(SEARCH_QUERIES)))
+            if (site / "pagefind" / "pagefind.js").exists():  # the alternative, if the site was indexed by Pagefind
+                fresh = browser.new_page()
+                fresh.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="load")
+                received = []
+                fresh.on("response", lambda r: received.append(r) if "/pagefind/" in r.url else None)
+                results["pagefind_s"] = fresh.evaluate("""async (queries) => {
+                    const pagefind = await import('/pagefind/pagefind.js');
+                    const times = [];
+                    for (const q of queries) {
+                        const start = performance.now();
+                        const found = await pagefind.search(q);
+                        await Promise.all(found.results.slice(0, 10).map(r => r.data()));
+                        times.push((performance.now() - start) / 1000);
+                    }
+                    return times;
+                }""", SEARCH_QUERIES)
+                results["pagefind_downloaded_mb"] = sum(len(r.body()) for r in received) / 1e6
             browser.close()
     finally:
         server.shutdown()
