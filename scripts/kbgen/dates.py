@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -92,6 +93,14 @@ class EdtfDate:
 
     @classmethod
     def parse(cls, text: str) -> "EdtfDate":
+        """Parse an EDTF date. The common forms (a day, month or year, qualified or not, and
+        intervals of two of them) take a fast path: the ``edtf`` library's pyparsing grammar
+        costs ~15 ms a date, 90 s for a knowledge base of 6,000 dated entities. Everything
+        else, errors included, goes through the library."""
+        return _parse_simple(text) or cls.parse_with_library(text)
+
+    @classmethod
+    def parse_with_library(cls, text: str) -> "EdtfDate":
         try:
             node = edtf.parse_edtf(text)
         except Exception:  # the library raises several types for bad text
@@ -168,6 +177,35 @@ class EdtfDate:
         if same_year and start.month and end.month and bool(start.day) == bool(end.day):
             return f"{start.words(with_year=False)} – {end.words()}"
         return f"{start.words()} – {end.words()}"
+
+
+_SIMPLE_POINT = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%]?)")
+
+
+def _simple_point(text: str) -> Optional[_Point]:
+    """A valid day, month or year with an optional qualifier, or None for anything else."""
+    match = _SIMPLE_POINT.fullmatch(text)
+    if not match:
+        return None
+    year, month, day, qualifier = match.groups()
+    year, month, day = int(year), int(month) if month else None, int(day) if day else None
+    if year < 1 or (month is not None and not 1 <= month <= 12):
+        return None
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return _Point(year, month, day, qualifier in ("~", "%"), qualifier in ("?", "%"))
+
+
+def _parse_simple(text: str) -> Optional[EdtfDate]:
+    """The fast path of :meth:`EdtfDate.parse`: same result as the library for the forms it accepts."""
+    if text.count("/") == 1:
+        first, second = text.split("/")
+        start, end = _simple_point(first), _simple_point(second)
+        if start is None or end is None or start.lower > end.upper:
+            return None  # open or unknown ends, errors: the library path handles them
+        return EdtfDate(text, start, end, True)
+    point = _simple_point(text)
+    return EdtfDate(text, point, point, False) if point else None
 
 
 def _qualified(words: str, qualifier: str) -> str:

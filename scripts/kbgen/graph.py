@@ -7,6 +7,7 @@ over the :class:`~kbgen.model.Ref` annotations (:func:`iter_references`).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -44,18 +45,33 @@ def _ref_of(annotation) -> Ref | None:
     return None
 
 
-def _walk(holder: Entity, value, field_info, loc: tuple, owner: BaseModel) -> Iterator[Reference]:
+def _holds_model(annotation) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in get_args(annotation))
+
+
+@functools.cache
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, Optional[Ref]], ...]:
+    """A model's fields that can hold a reference, as (attribute, name in the file, Ref or
+    None): read from the annotations once per class, not once per value (10,000 entities
+    walk them all); text, dates and vocabularies are not walked at all."""
+    fields = []
+    for name, info in model.model_fields.items():
+        ref = _ref_of(info.annotation) or next((m for m in info.metadata if isinstance(m, Ref)), None)
+        if ref is not None or _holds_model(info.annotation):
+            fields.append((name, info.alias or name, ref))
+    return tuple(fields)
+
+
+def _walk(holder: Entity, value, ref: Optional[Ref], loc: tuple, owner: BaseModel) -> Iterator[Reference]:
     if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            child_loc = loc + (info.alias or name,)
-            yield from _walk(holder, getattr(value, name), info, child_loc, value)
+        for name, key, field_ref in _fields(type(value)):
+            yield from _walk(holder, getattr(value, name), field_ref, loc + (key,), value)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _walk(holder, item, field_info, loc + (index,), owner)
-    elif isinstance(value, str) and field_info is not None:
-        ref = _ref_of(field_info.annotation) or next((m for m in field_info.metadata if isinstance(m, Ref)), None)
-        if ref is None:
-            return
+            yield from _walk(holder, item, ref, loc + (index,), owner)
+    elif isinstance(value, str) and ref is not None:
         label, inverse = owner.link_labels() if isinstance(owner, Link) else (ref.label, ref.inverse)
         yield Reference(holder, loc, ref.target, value, label, inverse)
 
@@ -111,10 +127,12 @@ class KnowledgeBase:
     def backlinks(self, entity: Entity) -> dict[str, dict[str, list[Entity]]]:
         """What points at ``entity``, grouped by referring type, then by how the link reads."""
         grouped: dict[str, dict[str, list[Entity]]] = {}
+        seen: set[tuple[str, str, str]] = set()  # by id, not by ==: model equality compares every field
         for link in self.referenced_by.get((entity.type, entity.id), []):
-            bucket = grouped.setdefault(link.entity.type, {}).setdefault(link.label, [])
-            if link.entity not in bucket:
-                bucket.append(link.entity)
+            key = (link.entity.type, link.entity.id, link.label)
+            if key not in seen:
+                seen.add(key)
+                grouped.setdefault(link.entity.type, {}).setdefault(link.label, []).append(link.entity)
         order = {t: i for i, t in enumerate(vocab.ENTITY_TYPES)}
         return {t: dict(sorted(grouped[t].items())) for t in sorted(grouped, key=order.get)}
 
@@ -122,19 +140,33 @@ class KnowledgeBase:
         return [e for t in vocab.ENTITY_TYPES for e in self.all(t) if tag in e.tags]
 
 
+_SINGLE_QUOTES = re.compile(r"[\u2018\u2019\u201a\u201b\u2032`´]")
+_DOUBLE_QUOTES = re.compile(r"[\u201c\u201d\u201e\u201f\u2033]")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_SPACES = re.compile(r"\s+")
+_OMISSION = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])\s*")
+
+
 def _normalise(text: str) -> str:
     """Compare quotes as readers would: typographic quotes, dashes and spacing do not matter."""
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"[\u2018\u2019\u201a\u201b\u2032`´]", "'", text)
-    text = re.sub(r"[\u201c\u201d\u201e\u201f\u2033]", '"', text)
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
-    return re.sub(r"\s+", " ", text).strip()
+    if not text.isascii() or "`" in text:  # ASCII without backticks: the first four steps change nothing
+        text = unicodedata.normalize("NFKC", text)
+        text = _SINGLE_QUOTES.sub("'", text)
+        text = _DOUBLE_QUOTES.sub('"', text)
+        text = _DASHES.sub("-", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def quote_in_text(quote: str, text: str) -> bool:
     """True when ``quote`` occurs verbatim in ``text``; '...' or '…' may mark omitted words."""
-    haystack, start = _normalise(text), 0
-    for fragment in re.split(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])\s*", _normalise(quote)):
+    return quote_in_normalised(quote, _normalise(text))
+
+
+def quote_in_normalised(quote: str, haystack: str) -> bool:
+    """:func:`quote_in_text` for a text already passed through :func:`_normalise`: a source's
+    archive is normalised once, not once per citation (O(citations x text) otherwise)."""
+    start, quote = 0, _normalise(quote)
+    for fragment in _OMISSION.split(quote) if "..." in quote else (quote,):  # NFKC turned '…' into '...'
         if not fragment:
             continue
         found = haystack.find(fragment, start)
@@ -160,6 +192,7 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
     renamed, rename_problems = _former_ids(entities, by_type, docs)
     problems += rename_problems
     referenced_by: dict[tuple[str, str], list[Backlink]] = defaultdict(list)
+    normalised_archives = _NormalisedArchives(loaded.archives)
     for entity in entities:
         doc = docs[(entity.type, entity.id)]
         for ref in iter_references(entity):
@@ -178,7 +211,7 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
                 continue
             referenced_by[(ref.target_type, ref.target_id)].append(Backlink(entity, ref.inverse))
             if ref.target_type == "source" and ref.loc[-1] == "source":
-                problems += _check_quote(doc, ref, loaded.archives)
+                problems += _check_quote(doc, ref, normalised_archives)
         for index, tag in enumerate(entity.tags):
             if tag not in tags:
                 hint = did_you_mean(tag, tags)
@@ -230,14 +263,26 @@ def _unknown_id_message(ref: Reference, by_type: dict[str, dict[str, Entity]]) -
                       f"(to add it: kbgen new {ref.target_type} {ref.target_id})")
 
 
-def _check_quote(doc: RawDocument, ref: Reference, archives: dict[str, str]) -> list[Problem]:
+class _NormalisedArchives(dict):
+    """Source id -> its archived text normalised for quote matching, computed on first use."""
+
+    def __init__(self, archives: dict[str, str]):
+        super().__init__()
+        self.archives = archives
+
+    def __missing__(self, source_id: str) -> str:
+        self[source_id] = _normalise(self.archives[source_id])
+        return self[source_id]
+
+
+def _check_quote(doc: RawDocument, ref: Reference, archives: _NormalisedArchives) -> list[Problem]:
     citation_loc = ref.loc[:-1]
     citation = ref.holder
     for part in citation_loc:
         citation = citation[part] if isinstance(part, int) else getattr(citation, part)
-    if citation.quote is None or ref.target_id not in archives:
+    if citation.quote is None or ref.target_id not in archives.archives:
         return []
-    if quote_in_text(citation.quote, archives[ref.target_id]):
+    if quote_in_normalised(citation.quote, archives[ref.target_id]):
         return []
     return [Problem(doc.path, *doc.locate(citation_loc + ("quote",)),
         f"quote not found verbatim in entities/sources/{ref.target_id}.txt; copy the words exactly "

@@ -371,24 +371,42 @@ def _message(error: dict, model: type[BaseModel], entity_type: str) -> tuple[str
     return f"'{where}': {error['msg']}", False
 
 
-def build_entities(documents) -> tuple[list[Entity], list[Problem]]:
-    """Validate every raw document against its model; collect every problem from every file."""
+def build_entities(documents, cache=None) -> tuple[list[Entity], list[Problem]]:
+    """Validate every raw document against its model; collect every problem from every file.
+
+    With a :class:`~kbgen.load.ParseCache`, a document read from unchanged bytes
+    reuses its earlier result (validation is a pure function of path and bytes)."""
     entities: list[Entity] = []
     problems: list[Problem] = []
     for doc in documents:
-        model = MODELS[doc.type]
-        data = dict(doc.data)
-        for reserved in ("id", "type"):
-            if reserved in data:
-                line, col = doc.locate((reserved,), key=True)
-                problems.append(Problem(doc.path, line, col,
-                    f"'{reserved}' is not a field: an entity's {reserved} comes from its file path ({doc.path})"))
-                del data[reserved]
-        try:
-            entities.append(model.model_validate({**data, "id": doc.id}))
-        except ValidationError as invalid:
-            for error in invalid.errors():
-                message, at_key = _message(error, model, doc.type)
-                line, col = doc.locate(error["loc"], key=at_key or error["type"] == "missing")
-                problems.append(Problem(doc.path, line, col, message))
+        key = (doc.path, doc.digest)
+        if cache is not None and doc.digest and key in cache.validated:
+            entity, doc_problems = cache.validated[key]
+        else:
+            entity, doc_problems = _build_entity(doc)
+            if cache is not None and doc.digest:
+                cache.validated[key] = (entity, doc_problems)
+        if entity is not None:
+            entities.append(entity)
+        problems += doc_problems
     return entities, problems
+
+
+def _build_entity(doc) -> tuple[Optional[Entity], list[Problem]]:
+    model = MODELS[doc.type]
+    problems: list[Problem] = []
+    data = dict(doc.data)
+    for reserved in ("id", "type"):
+        if reserved in data:
+            line, col = doc.locate((reserved,), key=True)
+            problems.append(Problem(doc.path, line, col,
+                f"'{reserved}' is not a field: an entity's {reserved} comes from its file path ({doc.path})"))
+            del data[reserved]
+    try:
+        return model.model_validate({**data, "id": doc.id}), problems
+    except ValidationError as invalid:
+        for error in invalid.errors():
+            message, at_key = _message(error, model, doc.type)
+            line, col = doc.locate(error["loc"], key=at_key or error["type"] == "missing")
+            problems.append(Problem(doc.path, line, col, message))
+    return None, problems

@@ -1,0 +1,508 @@
+#!/usr/bin/env python3
+"""Benchmark kbgen on synthetic knowledge bases of realistic shape (``make bench``).
+
+Speed targets are checked here, by figures a person reads, never by timed tests.
+For each size (default 1,000 and 10,000 entities) it writes a synthetic knowledge
+base under ``build/bench/`` (about 40 % actors, 45 % events, 15 % recommendations,
+plus sources with archived texts, so quote verification runs on every quote), then
+measures, in one run:
+
+- ``kbgen validate``: wall time and peak memory (median of several runs);
+- page generation, load -> model -> graph -> pages, per stage (median);
+- the plugin's ``on_files`` on a rebuild after a one-file edit (what ``mkdocs serve``
+  does on each change), with the parse cache warm;
+- ``mkdocs build`` with the kbgen plugin, and the bare ``mkdocs build`` of the same
+  pages written to disk beforehand with the plugin off: kbgen's share of the build
+  is the difference;
+- the site's size, its largest page and its search index.
+
+It prints a table and writes it as JSON (``build/bench/results.json``).
+
+    .venv/bin/python scripts/bench.py [--sizes 1000 10000] [--repeat 3] [--build-repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+# -- synthetic knowledge base -------------------------------------------------
+
+WORDS = (
+    "militia government ministry border strike drone airspace oil sanctions court parliament "
+    "embassy talks ceasefire convoy province council election budget pipeline refinery port "
+    "advisers training brigade commander minister spokesman statement report analysts officials "
+    "pressure influence deterrence restraint escalation retaliation negotiations agreement "
+    "reconstruction security forces network financing smuggling customs revenue contract missile "
+    "defence system purchase delegation visit summit envoy coalition withdrawal presence base"
+).split()
+TAGS = [f"theme-{n:02d}" for n in range(20)]
+
+
+def _prose(rng: random.Random, words: int) -> str:
+    """About ``words`` words of Markdown: sentences, some emphasis, a link, sometimes a list."""
+    sentences, count = [], 0
+    while count < words:
+        n = rng.randint(8, 18)
+        chosen = [rng.choice(WORDS) for _ in range(n)]
+        if rng.random() < 0.3:
+            i = rng.randrange(n)
+            chosen[i] = f"**{chosen[i]}**"
+        if rng.random() < 0.15:
+            i = rng.randrange(n)
+            chosen[i] = f"[{chosen[i]}](https://example.org/{rng.randrange(10_000)})"
+        sentences.append(" ".join(chosen).capitalize() + ".")
+        count += n
+    paragraphs = [" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3)]
+    if rng.random() < 0.2:
+        paragraphs.append("\n".join(f"- {rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(3)))
+    return "\n\n".join(paragraphs)
+
+
+def _archive(rng: random.Random, words: int) -> str:
+    lines, count = [], 0
+    while count < words:
+        n = rng.randint(12, 30)
+        lines.append(" ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + ".")
+        count += n
+    return "\n\n".join(" ".join(lines[i:i + 4]) for i in range(0, len(lines), 4)) + "\n"
+
+
+def _citations(rng: random.Random, sources: list[str], archives: dict[str, list[str]], count: int) -> list[dict]:
+    cited = []
+    for _ in range(count):
+        source = rng.choice(sources)
+        citation: dict = {"source": source}
+        if rng.random() < 0.8:  # a real verbatim quote: 6-14 consecutive words of the archived text
+            words = archives[source]
+            start = rng.randrange(len(words) - 15)
+            citation["quote"] = " ".join(words[start:start + rng.randint(6, 14)])
+        if rng.random() < 0.5:
+            citation["locator"] = f"para. {rng.randint(1, 80)}"
+        cited.append(citation)
+    return cited
+
+
+def _date(rng: random.Random) -> str:
+    year, month, day = rng.randint(1995, 2025), rng.randint(1, 12), rng.randint(1, 28)
+    form = rng.random()
+    if form < 0.7:
+        return f"{year}-{month:02d}-{day:02d}"
+    if form < 0.85:
+        return f"{year}-{month:02d}"
+    if form < 0.92:
+        return f"{year}-{month:02d}~"
+    if form < 0.96:
+        return f"{year}"
+    return f"{year}-{month:02d}-{day:02d}/{year}-{month:02d}-{min(day + 5, 28):02d}"
+
+
+def _dump(path: Path, data: dict) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+
+
+def make_knowledge_base(root: Path, size: int, seed: int = 8) -> dict[str, int]:
+    """A valid knowledge base of ``size`` actors, events and recommendations, plus sources, under ``root``."""
+    rng = random.Random(seed)
+    vocab = _vocab()
+    if root.exists():
+        shutil.rmtree(root)
+    folders = {t: root / "entities" / t for t in ("actors", "events", "recommendations", "sources")}
+    for folder in folders.values():
+        folder.mkdir(parents=True)
+    n_actors, n_events = size * 40 // 100, size * 45 // 100
+    n_recs = size - n_actors - n_events
+    n_sources = max(3, size // 200)
+
+    _dump(root / "entities" / "tags.yml", {tag: f"Synthetic theme {tag}." for tag in TAGS})
+    sources = [f"source-{i:05d}" for i in range(n_sources)]
+    archives: dict[str, list[str]] = {}
+    for i, sid in enumerate(sources):
+        text = _archive(rng, 3_000)  # an article of ~3,000 words
+        (folders["sources"] / f"{sid}.txt").write_text(text, encoding="utf-8")
+        archives[sid] = text.split()
+        _dump(folders["sources"] / f"{sid}.yml", {
+            "title": f"Synthetic report {i}", "published": f"{rng.randint(2000, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "author": f"Author {i}", "publisher": "Synthetic Press", "url": f"https://example.org/reports/{i}",
+            "notes": _prose(rng, 30),
+        })
+
+    actors = [f"actor-{i:05d}" for i in range(n_actors)]
+    hubs = actors[:10]  # a few actors (states, big groups) take part in many events, as in real data
+
+    def some_actor(exclude: str | None = None) -> str:
+        while True:
+            pick = rng.choice(hubs) if rng.random() < 0.2 else rng.choice(actors)
+            if pick != exclude:
+                return pick
+
+    for i, aid in enumerate(actors):
+        data: dict = {"name": f"Actor {i} {rng.choice(WORDS).capitalize()}", "kind": rng.choice(vocab["kinds"]),
+                      "summary": _prose(rng, 100)}
+        if rng.random() < 0.6:
+            data["aliases"] = [f"A{i}", f"Alias {rng.choice(WORDS)} {i}"] + (["العراق " + str(i)] if rng.random() < 0.3 else [])
+        relations = []
+        for _ in range(rng.randint(0, 3)):
+            relation = {"type": rng.choice(vocab["relations"]), "actor": some_actor(aid)}
+            if rng.random() < 0.3:
+                relation["date"] = _date(rng)
+            relation["citations"] = _citations(rng, sources, archives, 1)
+            relations.append(relation)
+        if relations:
+            data["relations"] = relations
+        data["tags"] = rng.sample(TAGS, rng.randint(0, 2))
+        data["citations"] = _citations(rng, sources, archives, rng.randint(1, 3))
+        _dump(folders["actors"] / f"{aid}.yml", data)
+
+    events = [f"event-{i:05d}" for i in range(n_events)]
+    for i, eid in enumerate(events):
+        participants, seen = [], set()
+        for _ in range(rng.randint(1, 4)):
+            actor = some_actor()
+            if actor not in seen:
+                seen.add(actor)
+                participants.append({"actor": actor, "role": rng.choice(vocab["roles"])})
+        data = {"title": f"Event {i}: {rng.choice(WORDS)} {rng.choice(WORDS)}", "date": _date(rng),
+                "kind": rng.choice(vocab["event_kinds"]), "summary": _prose(rng, 100), "participants": participants}
+        if rng.random() < 0.5:
+            data["location"] = f"Province {rng.randint(1, 18)}"
+        if i > 0 and rng.random() < 0.2:
+            data["part_of"] = events[rng.randrange(i)]  # only earlier events: no cycles
+        if i > 0 and rng.random() < 0.2:
+            data["relations"] = [{"type": rng.choice(vocab["event_relations"]), "event": events[rng.randrange(i)],
+                                  "citations": _citations(rng, sources, archives, 1)}]
+        data["tags"] = rng.sample(TAGS, rng.randint(0, 2))
+        data["citations"] = _citations(rng, sources, archives, rng.randint(1, 3))
+        _dump(folders["events"] / f"{eid}.yml", data)
+
+    for i in range(n_recs):
+        data = {"title": f"Recommendation {i}", "addressee": some_actor(), "summary": _prose(rng, 100),
+                "concerns": sorted({some_actor() for _ in range(rng.randint(0, 3))}),
+                "motivated_by": sorted({rng.choice(events) for _ in range(rng.randint(0, 3))}),
+                "instruments": rng.sample(vocab["instruments"], rng.randint(1, 2)),
+                "rationale": _prose(rng, 30), "risks": _prose(rng, 20), "status": rng.choice(vocab["statuses"]),
+                "tags": rng.sample(TAGS, rng.randint(0, 2)),
+                "citations": _citations(rng, sources, archives, rng.randint(1, 2))}
+        _dump(folders["recommendations"] / f"recommendation-{i:05d}.yml", data)
+    return {"actors": n_actors, "events": n_events, "recommendations": n_recs, "sources": n_sources}
+
+
+def _vocab() -> dict[str, list[str]]:
+    from kbgen import vocab
+
+    return {"kinds": list(vocab.ACTOR_KINDS), "relations": list(vocab.ACTOR_RELATIONS),
+            "roles": list(vocab.PARTICIPANT_ROLES), "event_kinds": list(vocab.EVENT_KINDS),
+            "event_relations": list(vocab.EVENT_RELATIONS), "instruments": list(vocab.INSTRUMENTS),
+            "statuses": list(vocab.RECOMMENDATION_STATUSES)}
+
+
+# -- measurements -------------------------------------------------------------
+
+CPU_SECONDS: dict[str, list[float]] = {}  # command name -> user + system seconds of each run
+
+
+def fresh_build(config: Path, site: Path, work: Path) -> tuple[float, float]:
+    """One ``mkdocs build --strict`` into an empty site folder (removing the last site is not timed)."""
+    shutil.rmtree(site, ignore_errors=True)
+    return peak_memory_run([str(BIN / "mkdocs"), "build", "--strict", "-f", str(config)], work)
+
+
+def peak_memory_run(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of ``command`` alone, via ``/usr/bin/time -f``;
+    its CPU seconds go to ``CPU_SECONDS`` (steadier than wall time on a shared machine)."""
+    timing = cwd / ".bench-time"
+    start = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", "-o", str(timing), *command], cwd=cwd, env=ENV,
+                            capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    user, system, peak_kb = timing.read_text().split()[-3:]
+    CPU_SECONDS.setdefault(Path(command[0]).name + " " + command[1], []).append(float(user) + float(system))
+    peak_kb = int(peak_kb)
+    timing.unlink()
+    return wall, peak_kb / 1024
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+STAGES_SCRIPT = r"""
+import json, sys, time
+from pathlib import Path
+from kbgen.load import load_entities
+from kbgen.model import build_entities
+from kbgen.graph import resolve_references
+from kbgen.render import render_site
+root = Path(sys.argv[1])
+t0 = time.perf_counter(); loaded = load_entities(root)
+t1 = time.perf_counter(); entities, p1 = build_entities(loaded.documents)
+t2 = time.perf_counter(); kb, p2 = resolve_references(entities, loaded)
+t3 = time.perf_counter(); files = render_site(kb)
+t4 = time.perf_counter()
+assert not (loaded.problems or p1 or p2), (loaded.problems + p1 + p2)[:5]
+print(json.dumps({"load": t1 - t0, "model": t2 - t1, "graph": t3 - t2, "render": t4 - t3, "pages": len(files)}))
+"""
+
+REBUILD_SCRIPT = r"""
+import json, sys, time
+from pathlib import Path
+from mkdocs.config import load_config
+from mkdocs.structure.files import get_files
+config = load_config(sys.argv[1])
+plugin = config.plugins["kbgen"]
+config.plugins.on_config(config)
+edited = Path(sys.argv[2])
+timings = []
+for attempt in range(3):
+    if attempt:  # a one-file edit between builds, as an editor saving under `mkdocs serve`
+        edited.write_text(edited.read_text(encoding="utf-8").replace("summary: ", f"summary: Edit {attempt}. ", 1), encoding="utf-8")
+    files = get_files(config)
+    start = time.perf_counter()
+    plugin.on_files(files, config=config)
+    timings.append(time.perf_counter() - start)
+print(json.dumps({"cold": timings[0], "warm": timings[1:], "parses": getattr(plugin, "parse_count", None)}))
+"""
+
+
+def site_config(root: Path, docs: Path, site: Path, plugin: bool) -> dict:
+    """The repository's mkdocs.yml (theme, plugins, extensions), pointed at the synthetic knowledge base."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.update(docs_dir=str(docs), site_dir=str(site))
+    config["theme"]["custom_dir"] = str(REPO / "docs" / "overrides")
+    plugins = []
+    for entry in config["plugins"]:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        if name != "kbgen":
+            plugins.append(entry)
+        elif plugin:
+            options = {} if isinstance(entry, str) else dict(entry["kbgen"])
+            plugins.append({"kbgen": {**options, "root": str(root)}})
+    config["plugins"] = plugins
+    return config
+
+
+def hand_written_docs(target: Path) -> Path:
+    """The repository's docs/ with a home page of the synthetic knowledge base's own."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(REPO / "docs", target)
+    (target / "index.md").write_text("# Synthetic knowledge base\n\nSee the [actors](actors/index.md).\n", encoding="utf-8")
+    return target
+
+
+def site_sizes(site: Path) -> dict:
+    total, largest, largest_path = 0, 0, ""
+    for file in site.rglob("*"):
+        if file.is_file():
+            size = file.stat().st_size
+            total += size
+            if file.suffix == ".html" and size > largest:
+                largest, largest_path = size, file.relative_to(site).as_posix()
+    index = site / "search" / "search_index.json"
+    return {"site_mb": total / 1e6, "largest_page_kb": largest / 1e3, "largest_page": largest_path,
+            "search_index_mb": index.stat().st_size / 1e6 if index.exists() else 0.0,
+            "files": sum(1 for f in site.rglob("*") if f.is_file())}
+
+
+def bench_size(size: int, work: Path, repeat: int, build_repeat: int) -> dict:
+    root = work / f"kb-{size}"
+    print(f"[{size}] writing synthetic knowledge base to {root}", file=sys.stderr)
+    counts = make_knowledge_base(root, size)
+    result: dict = {"entities": size, "counts": counts}
+    kbgen = str(BIN / "kbgen")
+
+    runs = [peak_memory_run([kbgen, "validate", "--root", str(root)], work) for _ in range(repeat)]
+    result["validate_s"] = median([w for w, _ in runs])
+    result["validate_peak_mb"] = max(m for _, m in runs)
+    result["validate_cpu_s"] = median(CPU_SECONDS.pop("kbgen validate"))
+    print(f"[{size}] validate {result['validate_s']:.2f}s, {result['validate_peak_mb']:.0f} MB", file=sys.stderr)
+
+    stages = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", STAGES_SCRIPT, str(root)], env=ENV, capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(out.stderr)
+        stages.append(json.loads(out.stdout))
+    result["generate_stages_s"] = {k: median([s[k] for s in stages]) for k in ("load", "model", "graph", "render")}
+    result["generate_s"] = median([sum(s[k] for k in ("load", "model", "graph", "render")) for s in stages])
+    result["pages"] = stages[0]["pages"]
+    print(f"[{size}] generate {result['generate_s']:.2f}s {result['generate_stages_s']}", file=sys.stderr)
+
+    # Full build with the plugin, as `make build` runs it (validate + mkdocs build --strict).
+    docs = hand_written_docs(work / f"docs-{size}")
+    plugin_config = work / f"mkdocs-{size}-plugin.yml"
+    plugin_config.write_text(yaml.safe_dump(site_config(root, docs, work / f"site-{size}-plugin", True), sort_keys=False))
+    builds = [fresh_build(plugin_config, work / f"site-{size}-plugin", work) for _ in range(build_repeat)]
+    result["build_plugin_s"] = median([w for w, _ in builds])
+    result["build_peak_mb"] = max(m for _, m in builds)
+    result["build_plugin_cpu_s"] = median(CPU_SECONDS.pop("mkdocs build"))
+    result["make_build_s"] = result["validate_s"] + result["build_plugin_s"]
+    result.update(site_sizes(work / f"site-{size}-plugin"))
+    print(f"[{size}] build with plugin {result['build_plugin_s']:.1f}s", file=sys.stderr)
+
+    # The same pages written beforehand, built by plain MkDocs with the plugin off.
+    bare_docs = hand_written_docs(work / f"docs-{size}-bare")
+    subprocess.run([kbgen, "generate", "--root", str(root), "--out", str(bare_docs)], check=True, env=ENV, capture_output=True)
+    bare_config = work / f"mkdocs-{size}-bare.yml"
+    bare_config.write_text(yaml.safe_dump(site_config(root, bare_docs, work / f"site-{size}-bare", False), sort_keys=False))
+    bare = [fresh_build(bare_config, work / f"site-{size}-bare", work) for _ in range(build_repeat)]
+    result["build_bare_s"] = median([w for w, _ in bare])
+    result["build_bare_cpu_s"] = median(CPU_SECONDS.pop("mkdocs build"))
+    result["plugin_over_bare"] = result["build_plugin_s"] / result["build_bare_s"]
+    result["kbgen_share"] = (result["validate_s"] + result["generate_s"]) / result["make_build_s"]
+    print(f"[{size}] bare build {result['build_bare_s']:.1f}s", file=sys.stderr)
+
+    # `mkdocs serve` rebuild after a one-file edit: the plugin's part (on_files), cache warm.
+    edited = root / "entities" / "actors" / "actor-00001.yml"
+    out = subprocess.run([sys.executable, "-c", REBUILD_SCRIPT, str(plugin_config), str(edited)],
+                         env=ENV, capture_output=True, text=True, cwd=work)
+    if out.returncode != 0:
+        sys.exit(out.stderr)
+    rebuild = json.loads(out.stdout)
+    result["serve_on_files_cold_s"] = rebuild["cold"]
+    result["serve_on_files_after_edit_s"] = median(rebuild["warm"])
+    result["serve_parses"] = rebuild["parses"]
+    print(f"[{size}] serve on_files cold {rebuild['cold']:.2f}s, after one edit {median(rebuild['warm']):.2f}s", file=sys.stderr)
+    return result
+
+
+SEARCH_QUERIES = ["militia", "Actor 4321", "smuggling pipeline"]
+
+
+def search_responsiveness(site: Path) -> dict:
+    """Material's search in headless Debian Chromium against the built site served on 127.0.0.1:
+    seconds from opening the home page until the first query shows results (the search worker
+    downloads the index and builds it in the browser), then from typing each further query to its
+    results. Needs Playwright (``pip install playwright``); no browser is downloaded."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    results: dict = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page()
+            start = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="load")
+            results["page_load_s"] = time.perf_counter() - start
+            box = page.locator("input.md-search__input")
+            for n, query in enumerate(SEARCH_QUERIES):
+                box.click()
+                box.fill("")
+                typed = time.perf_counter()
+                box.type(query)
+                page.wait_for_function(
+                    "q => document.querySelector('.md-search-result__meta')?.textContent.match(/\\d/)"
+                    " && document.querySelector('input.md-search__input').value === q", arg=query, timeout=300_000)
+                elapsed = time.perf_counter() - typed
+                results["first_query_after_load_s" if n == 0 else f"query_{n}_s"] = elapsed + (results["page_load_s"] if n == 0 else 0)
+            results["later_query_s"] = max(results[f"query_{n}_s"] for n in range(1, len(SEARCH_QUERIES)))
+            if (site / "pagefind" / "pagefind.js").exists():  # the alternative, if the site was indexed by Pagefind
+                fresh = browser.new_page()
+                fresh.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="load")
+                received = []
+                fresh.on("response", lambda r: received.append(r) if "/pagefind/" in r.url else None)
+                results["pagefind_s"] = fresh.evaluate("""async (queries) => {
+                    const pagefind = await import('/pagefind/pagefind.js');
+                    const times = [];
+                    for (const q of queries) {
+                        const start = performance.now();
+                        const found = await pagefind.search(q);
+                        await Promise.all(found.results.slice(0, 10).map(r => r.data()));
+                        times.push((performance.now() - start) / 1000);
+                    }
+                    return times;
+                }""", SEARCH_QUERIES)
+                results["pagefind_downloaded_mb"] = sum(len(r.body()) for r in received) / 1e6
+            browser.close()
+    finally:
+        server.shutdown()
+    return results
+
+
+ROWS = [
+    ("entities", "entities (+ sources)", lambda r: f"{r['entities']:,} (+{r['counts']['sources']})"),
+    ("pages", "generated files", lambda r: f"{r['pages']:,}"),
+    ("validate_s", "kbgen validate, s (CPU s)", lambda r: f"{r['validate_s']:.2f} ({r['validate_cpu_s']:.2f})"),
+    ("validate_peak_mb", "kbgen validate peak memory, MB", lambda r: f"{r['validate_peak_mb']:.0f}"),
+    ("generate_s", "page generation (load→model→graph→pages), s", lambda r: f"{r['generate_s']:.2f}"),
+    ("build_plugin_s", "mkdocs build with kbgen plugin, s (CPU s)", lambda r: f"{r['build_plugin_s']:.1f} ({r['build_plugin_cpu_s']:.1f})"),
+    ("build_bare_s", "bare mkdocs build of the same pages, s (CPU s)", lambda r: f"{r['build_bare_s']:.1f} ({r['build_bare_cpu_s']:.1f})"),
+    ("plugin_over_bare", "plugin build / bare build", lambda r: f"{r['plugin_over_bare']:.2f}"),
+    ("make_build_s", "make build (validate + build), s", lambda r: f"{r['make_build_s']:.1f}"),
+    ("kbgen_share", "kbgen share (validate + generate) of make build", lambda r: f"{100 * r['kbgen_share']:.1f} %"),
+    ("build_peak_mb", "mkdocs build peak memory, MB", lambda r: f"{r['build_peak_mb']:.0f}"),
+    ("serve_on_files_after_edit_s", "serve rebuild after one edit: kbgen on_files, s", lambda r: f"{r['serve_on_files_after_edit_s']:.2f} (cold {r['serve_on_files_cold_s']:.2f})"),
+    ("site_mb", "site size, MB", lambda r: f"{r['site_mb']:.1f}"),
+    ("largest_page_kb", "largest page, KB", lambda r: f"{r['largest_page_kb']:.0f} ({r['largest_page']})"),
+    ("search_index_mb", "search index, MB", lambda r: f"{r['search_index_mb']:.1f}"),
+]
+
+
+def table(results: list[dict]) -> str:
+    header = ["measure"] + [f"{r['entities']:,}" for r in results]
+    rows = [[label] + [fmt(r) for r in results] for _, label, fmt in ROWS]
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        factor = large["entities"] / small["entities"]
+        for key, label in (("make_build_s", "make build"), ("site_mb", "site size"), ("validate_s", "validate")):
+            rows.append([f"{label} ratio {large['entities']:,}/{small['entities']:,} (size ×{factor:g})"]
+                        + [""] * (len(results) - 1) + [f"{large[key] / small[key]:.1f} ×"])
+    widths = [max(len(row[i]) for row in [header] + rows) for i in range(len(header))]
+    lines = [" | ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in [header] + rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the fast steps (median)")
+    parser.add_argument("--build-repeat", type=int, default=1, help="runs of each mkdocs build (median)")
+    parser.add_argument("--work", type=Path, default=REPO / "build" / "bench")
+    parser.add_argument("--out", type=Path, default=None, help="JSON results (default WORK/results.json)")
+    parser.add_argument("--search-only", type=Path, metavar="SITE",
+                        help="only time Material's search in Chromium on an already built site (needs playwright)")
+    args = parser.parse_args()
+    if args.search_only:
+        print(json.dumps(search_responsiveness(args.search_only), indent=1))
+        return 0
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = [bench_size(size, args.work.resolve(), args.repeat, args.build_repeat) for size in args.sizes]
+    out = args.out or args.work / "results.json"
+    out.write_text(json.dumps({"machine": {"cpus": os.cpu_count()}, "repeat": args.repeat,
+                               "build_repeat": args.build_repeat, "results": results}, indent=1) + "\n")
+    print(table(results))
+    print(f"\nJSON: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
