@@ -261,10 +261,11 @@ def render_svg(nodes: list[Node], links: list[Link], page: str, *, title: str,
     return "\n".join(out)
 
 
-def figure(svg: str, caption: str) -> str:
-    """A raw-HTML block for a Markdown page: excluded from search (its names belong to other pages)."""
+def figure(svg: str, caption: str, kind: str) -> str:
+    """A raw-HTML block for a Markdown page: excluded from search (its names belong to other pages).
+    ``kind`` ("neighbourhood" or "whole") lets the stylesheet fit the small drawings to the page."""
     return (
-        f'<figure class="kb-graph" data-search-exclude>\n<div class="kb-graph-scroll">\n{svg}\n</div>\n'
+        f'<figure class="kb-graph kb-graph-{kind}" data-search-exclude>\n<div class="kb-graph-scroll">\n{svg}\n</div>\n'
         f"<figcaption>{escape(caption)}</figcaption>\n</figure>"
     )
 
@@ -280,7 +281,7 @@ def neighbourhood_figure(kb: KnowledgeBase, entity: Entity, page: str) -> str:
         kept = {k for link in links for k in (link.source, link.target)}
         nodes = [n for n in nodes if n.key in kept]
     svg = render_svg(nodes, links, page, title=f"Links of {entity.title}", centre=(entity.type, entity.id))
-    return figure(svg, caption)
+    return figure(svg, caption, "neighbourhood")
 
 
 def whole_figure(kb: KnowledgeBase, page: str) -> str:
@@ -291,6 +292,6 @@ def whole_figure(kb: KnowledgeBase, page: str) -> str:
                 "Each entry's page draws its own neighbourhood.</p>")
     svg = render_svg(nodes, links, page, title="Every actor, event and recommendation", labels_as_nodes=False)
     return figure(svg, "Every actor, event and recommendation, with arrows from each to what it names. "
-                       "Hover an arrow for its relation. Scroll the drawing to see all of it.")
+                       "Hover an arrow for its relation. Scroll the drawing to see all of it.", "whole")
 
 
