@@ -101,6 +101,20 @@ def repo_site(tmp_path_factory) -> Path:
     return site
 
 
+def assert_written_values_published(published, written, where):
+    """Every value written in the file is published unchanged (defaults of unwritten fields may be added)."""
+    if isinstance(written, dict):
+        for key, value in written.items():
+            assert key in published, f"{where}.{key} is missing"
+            assert_written_values_published(published[key], value, f"{where}.{key}")
+    elif isinstance(written, list):
+        assert len(published) == len(written), where
+        for index, (p, w) in enumerate(zip(published, written)):
+            assert_written_values_published(p, w, f"{where}[{index}]")
+    else:
+        assert published == written, where
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

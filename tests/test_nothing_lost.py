@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from conftest import REPO, VALID, docs_copy, kbgen, make_knowledge_base, mkdocs_build, site_config
-from test_untrusted_html import assert_written_values_published, hostile_files
+from conftest import REPO, VALID, assert_written_values_published, docs_copy, kbgen, make_knowledge_base, mkdocs_build, site_config
+from test_untrusted_html import hostile_files
 from kbgen import vocab
 from kbgen.load import load_entities
 from kbgen.model import MODELS

@@ -24,8 +24,7 @@ from hypothesis import strategies as st
 from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
-from conftest import REPO, make_knowledge_base
-from test_untrusted_html import assert_written_values_published
+from conftest import REPO, assert_written_values_published, make_knowledge_base
 from kbgen import prose
 from kbgen.load import _FORBIDDEN_CHARACTERS
 from kbgen.pipeline import check_knowledge_base

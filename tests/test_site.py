@@ -5,7 +5,7 @@ import subprocess
 
 import yaml
 
-from conftest import BIN, REPO, VALID, docs_copy, make_knowledge_base, mkdocs_build, site_config
+from conftest import BIN, REPO, VALID, assert_written_values_published, docs_copy, make_knowledge_base, mkdocs_build, site_config
 from sitecheck import broken_links, external_urls, parse, target_file
 from kbgen.load import load_entities
 
@@ -46,25 +46,11 @@ def test_timeline_is_in_date_order(fixture_site):
     assert html.index("June 2025 – July 2025 (approximate)") < html.index("22 June 2025")
 
 
-def assert_contains(published, written, where):
-    """Every field written in the file is published with the same value (defaults may be added)."""
-    if isinstance(written, dict):
-        for key, value in written.items():
-            assert key in published, f"{where}.{key} is missing"
-            assert_contains(published[key], value, f"{where}.{key}")
-    elif isinstance(written, list):
-        assert len(published) == len(written), where
-        for index, (p, w) in enumerate(zip(published, written)):
-            assert_contains(p, w, f"{where}[{index}]")
-    else:
-        assert published == written, where
-
-
 def test_kb_json_holds_every_field_of_every_file(fixture_site):
     data = json.loads((fixture_site / "data" / "kb.json").read_text(encoding="utf-8"))
     for doc in load_entities(VALID).documents:
         published = next(e for e in data["entities"][doc.type + "s"] if e["id"] == doc.id)
-        assert_contains(published, doc.data, doc.path)
+        assert_written_values_published(published, doc.data, doc.path)
 
 
 def test_plain_mkdocs_builds_generated_pages_without_the_plugin(tmp_path):

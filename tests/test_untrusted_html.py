@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import VALID, docs_copy, make_knowledge_base, mkdocs_build, site_config
+from conftest import VALID, assert_written_values_published, docs_copy, make_knowledge_base, mkdocs_build, site_config
 from sitecheck import pages, target_file
 from kbgen import prose, vocab
 from kbgen.pipeline import read_knowledge_base
@@ -237,20 +237,6 @@ def test_kb_json_carries_hostile_text_exactly(hostile_site, hostile_root):
         folder, id_ = Path(path).parent.name, Path(path).stem
         entity = next(e for e in data["entities"][folder] if e["id"] == id_)
         assert_written_values_published(entity, fields, path)
-
-
-def assert_written_values_published(published, written, where):
-    """Every value written in the file is published unchanged (defaults of unwritten fields may be added)."""
-    if isinstance(written, dict):
-        for key, value in written.items():
-            assert key in published, f"{where}.{key} is missing"
-            assert_written_values_published(published[key], value, f"{where}.{key}")
-    elif isinstance(written, list):
-        assert len(published) == len(written), where
-        for index, (p, w) in enumerate(zip(published, written)):
-            assert_written_values_published(p, w, f"{where}[{index}]")
-    else:
-        assert published == written, where
 
 
 @pytest.mark.parametrize("markdown", [
