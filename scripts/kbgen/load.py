@@ -300,14 +300,8 @@ def load_entities(root: Path, cache: Optional[ParseCache] = None) -> LoadedFiles
                 loaded.problems.append(Problem(path, 1, 1, f"not an entity file: {what}; entity files are regular files"))
                 continue
             if parts == (TAGS_FILE,):
-                digest, (text, data, values, keys, problems) = cache.parse(file, path)
-                seen.add((path, digest))
-                loaded.problems += problems
-                if text is not None:
-                    if data is not None and not isinstance(data, dict):
-                        loaded.problems.append(Problem(path, 1, 1, "tags.yml must be a mapping of tag id to a one-line description"))
-                    elif data is not None:
-                        loaded.tags = RawDocument(path, "tags", "tags", data, values, keys)
+                loaded.tags = _read_mapping(cache, file, path, "tags", "tags", seen, loaded.problems,
+                                            "tags.yml must be a mapping of tag id to a one-line description")
                 continue
             if len(parts) != 2 or parts[0] not in folder_types:
                 where = ", ".join(f"entities/{f}/" for f in vocab.FOLDERS.values())
@@ -326,20 +320,11 @@ def load_entities(root: Path, cache: Optional[ParseCache] = None) -> LoadedFiles
                     f"file name '{stem}' is not a valid id: use lowercase letters a-z, digits and single hyphens "
                     f"(pattern {vocab.ID_PATTERN}), at most {vocab.ID_MAX_LENGTH} characters"))
                 continue
-            digest, (text, data, values, keys, problems) = cache.parse(file, path)
-            seen.add((path, digest))
-            loaded.problems += problems
-            if not isinstance(data, dict):
+            document = _read_mapping(cache, file, path, type_, stem, seen, loaded.problems)
+            if document is None:
                 loaded.unreadable.add((type_, stem))
-            if text is None:
-                continue
-            if data is None and not problems:  # problems: reading or parsing this file
-                loaded.problems.append(Problem(path, 1, 1, "file holds no fields; an entity file is a YAML mapping of fields"))
-            elif data is not None and not isinstance(data, dict):
-                line, col = values.get((), (1, 1))
-                loaded.problems.append(Problem(path, line, col, f"an entity file must be a YAML mapping of fields, not a {_kind(data)}"))
-            elif data is not None:
-                loaded.documents.append(RawDocument(path, type_, stem, data, values, keys, digest))
+            else:
+                loaded.documents.append(document)
     ids = {doc.id for doc in loaded.documents if doc.type == "source"}
     for stem, (file, path) in sorted(archive_candidates.items()):
         if stem not in ids:
@@ -351,6 +336,25 @@ def load_entities(root: Path, cache: Optional[ParseCache] = None) -> LoadedFiles
             loaded.archives[stem] = text
     cache.forget_except(seen)
     return loaded
+
+
+def _read_mapping(cache: "ParseCache", file: Path, path: str, type_: str, id_: str, seen: set,
+                  problems: list[Problem], not_mapping: str = "") -> Optional[RawDocument]:
+    """One YAML file (through the cache) as a mapping with its marks, or None with the reason in ``problems``."""
+    digest, (text, data, values, keys, parse_problems) = cache.parse(file, path)
+    seen.add((path, digest))
+    problems += parse_problems
+    if isinstance(data, dict):
+        return RawDocument(path, type_, id_, data, values, keys, digest)
+    if text is None:
+        return None  # unreadable: already reported
+    if data is None:
+        if not parse_problems:  # no YAML error explains the missing fields
+            problems.append(Problem(path, 1, 1, not_mapping or "file holds no fields; an entity file is a YAML mapping of fields"))
+    else:
+        line, col = values.get((), (1, 1))
+        problems.append(Problem(path, line, col, not_mapping or f"an entity file must be a YAML mapping of fields, not a {_kind(data)}"))
+    return None
 
 
 def _kind(value: Any) -> str:
