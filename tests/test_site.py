@@ -3,7 +3,6 @@
 import json
 import subprocess
 
-import yaml
 
 from conftest import BIN, REPO, VALID, assert_written_values_published, docs_copy, make_knowledge_base, mkdocs_build, site_config
 from sitecheck import broken_links, external_urls, parse, target_file
