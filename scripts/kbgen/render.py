@@ -265,16 +265,16 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
         files.append(GeneratedFile(f"{name}.md", env.get_template(f"{name}.md.j2").render(page=f"{name}.md", kb=kb)))
     files.append(GeneratedFile("data/kb.json", knowledge_base_json(kb)))
     files += [GeneratedFile(f"data/schema/{name}", text) for name, text in schema_texts().items()]
-    files += redirect_pages(kb)
+    files += redirect_pages(kb, env)
     files.append(GeneratedFile("editors/vocabularies.md", env.get_template("vocabularies.md.j2").render(
         page="editors/vocabularies.md", schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES})))
     files += [GeneratedFile(path, content) for path, content in data_files(kb, site_url, site_name)]
     return files
 
 
-def redirect_pages(kb: KnowledgeBase) -> list[GeneratedFile]:
+def redirect_pages(kb: KnowledgeBase, env: Environment) -> list[GeneratedFile]:
     """A small HTML page at each former id's URL that sends readers (and search engines) to the new page."""
-    template = make_environment().get_template("redirect.html.j2")
+    template = env.get_template("redirect.html.j2")
     pages = []
     for type_ in vocab.ENTITY_TYPES:
         for entity in kb.all(type_):
