@@ -9,7 +9,8 @@ from conftest import REPO, VALID, make_knowledge_base
 from kbgen import diagram
 from kbgen.history import last_changed
 from kbgen.pipeline import read_knowledge_base
-from kbgen.render import render_site, search_variants, site_url
+from kbgen.paths import page_url
+from kbgen.render import render_site, search_variants
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -79,10 +80,10 @@ def test_whole_graph_draws_every_actor_event_and_recommendation():
     assert all(e.find(SVG + "title") is not None for e in edges)  # each arrow names its relation on hover
 
 
-def test_site_url_is_the_built_address():
-    assert site_url("actors/x.md", "tags.md") == "../../tags/"
-    assert site_url("tags.md", "tags.md") == "./"
-    assert site_url("actors/index.md", "events/y.md") == "../events/y/"
+def test_page_url_is_the_built_address():
+    assert page_url("actors/x.md", "tags.md") == "../../tags/"
+    assert page_url("tags.md", "tags.md") == "./"
+    assert page_url("actors/index.md", "events/y.md") == "../events/y/"
 
 
 def test_search_variants_drop_apostrophes_diacritics_and_hyphens():

@@ -14,7 +14,6 @@ coordinates are rounded before they are written.
 
 from __future__ import annotations
 
-import posixpath
 import textwrap
 from dataclasses import dataclass
 from html import escape
@@ -24,7 +23,7 @@ from grandalf.graphs import Edge as LayoutEdge
 from grandalf.graphs import Vertex, graph_core
 from grandalf.layouts import DummyVertex, SugiyamaLayout
 
-from . import vocab
+from . import paths, vocab
 from .graph import KnowledgeBase, iter_references
 from .model import Entity
 
@@ -170,9 +169,7 @@ def _entity_height(node: Node) -> float:
 
 def _url(from_page: str, entity: Entity) -> str:
     """The entity's address relative to the page's (directory URLs: ``actors/x.md`` is ``/actors/x/``)."""
-    page_dir = posixpath.dirname(from_page) if posixpath.basename(from_page) == "index.md" else posixpath.splitext(from_page)[0]
-    target = f"{vocab.FOLDERS[entity.type]}/{entity.id}"
-    return posixpath.relpath(target, page_dir or ".") + "/"
+    return paths.page_url(from_page, f"{vocab.FOLDERS[entity.type]}/{entity.id}.md")
 
 
 def _f(value: float) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import calendar
 import functools
 import json
-import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 import yaml
 from markupsafe import Markup, escape
 
-from . import diagram, prose, vocab
+from . import diagram, paths, prose, vocab
 from .exports import data_files
 from .exports.cite import cite_this
 from .exports.records import entity_record
@@ -103,47 +102,23 @@ class GeneratedFile:
     source: Optional[str] = None  # the YAML file it was generated from, relative to the KB root
 
 
-def _relative(from_page: str, to_path: str) -> str:
-    """``posixpath.relpath`` for two clean paths under the docs root, without its two
-    ``abspath`` calls (an ``os.getcwd`` each): 120,000 links at 10,000 entities."""
-    start = posixpath.dirname(from_page).split("/") if posixpath.dirname(from_page) else []
-    target = to_path.split("/")
-    common = 0
-    while common < len(start) and common < len(target) and start[common] == target[common]:
-        common += 1
-    return "/".join([".."] * (len(start) - common) + target[common:]) or "."
-
-
 @pass_context
 def _link(context, entity: Entity, text: Optional[str] = None) -> Markup:
-    target = _relative(context["page"], page_path(entity))
+    target = paths.relative(context["page"], page_path(entity))
     return Markup(f"[{md_escape(text if text is not None else entity.title)}]({target})")
-
-
-def site_url(from_page: str, to_page: str) -> str:
-    """The address of ``to_page`` relative to ``from_page``'s, as the built site has them (directory URLs).
-
-    For raw HTML, which MkDocs passes through without rewriting ``.md`` links.
-    """
-    def directory(page: str) -> str:
-        stem = posixpath.splitext(page)[0]
-        return posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
-
-    relative = posixpath.relpath(directory(to_page) or ".", directory(from_page) or ".")
-    return "./" if relative == "." else relative + "/"
 
 
 @pass_context
 def _tag_link(context, tag: str) -> Markup:
     # Raw HTML: the anchor exists only after Material's tags plugin renders the listing,
     # after MkDocs has checked Markdown links (which would report it as missing).
-    url = site_url(context["page"], "tags.md")
+    url = paths.page_url(context["page"], "tags.md")
     return Markup(f'<a href="{url}#tag:{tag}" class="kb-tag">{md_escape(tag)}</a>')
 
 
 @pass_context
 def _link_path(context, path: str) -> Markup:
-    return Markup(_relative(context["page"], path))
+    return Markup(paths.relative(context["page"], path))
 
 
 def citation_notes(entity: Entity) -> list[Citation]:
