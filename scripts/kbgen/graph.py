@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from . import vocab
 from .load import LoadedFiles, RawDocument
-from .model import Entity, Link, Ref
+from .model import Entity, Link, Ref, nested_model
 from .problems import Problem, did_you_mean
 
 
@@ -45,12 +45,6 @@ def _ref_of(annotation) -> Ref | None:
     return None
 
 
-def _holds_model(annotation) -> bool:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return True
-    return any(_holds_model(arg) for arg in get_args(annotation))
-
-
 @functools.cache
 def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, Optional[Ref]], ...]:
     """A model's fields that can hold a reference, as (attribute, name in the file, Ref or
@@ -59,7 +53,7 @@ def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, Optional[Ref]], ...
     fields = []
     for name, info in model.model_fields.items():
         ref = _ref_of(info.annotation) or next((m for m in info.metadata if isinstance(m, Ref)), None)
-        if ref is not None or _holds_model(info.annotation):
+        if ref is not None or nested_model(info.annotation) is not None:
             fields.append((name, info.alias or name, ref))
     return tuple(fields)
 

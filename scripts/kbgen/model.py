@@ -288,20 +288,21 @@ def _model_at(model: type[BaseModel], loc: tuple) -> Optional[type[BaseModel]]:
             continue
         fields = {f.alias or n: f for n, f in model.model_fields.items()}
         annotation = fields[part].annotation if part in fields else None
-        inner = _unwrap(annotation)
+        inner = nested_model(annotation)
         if inner is None:
             return None
         model = inner
     return model
 
 
-def _unwrap(annotation) -> Optional[type[BaseModel]]:
+def nested_model(annotation) -> Optional[type[BaseModel]]:
+    """The model class an annotation holds (``list[Citation]``, ``Optional[Participant]``), or None."""
     from typing import get_args
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in get_args(annotation):
-        found = _unwrap(arg)
+        found = nested_model(arg)
         if found:
             return found
     return None
@@ -363,9 +364,6 @@ def _message(error: dict, model: type[BaseModel], entity_type: str) -> tuple[str
         return f"'{where}' must be a mapping of fields, not {_describe(value)}", False
     if kind == "too_short":
         return f"'{where}' needs at least {error['ctx'].get('min_length', 1)} item(s){_expected(model, loc)}", False
-    if kind == "string_pattern_mismatch":
-        hint = "; write the full address, starting with https://" if name == "url" else ""
-        return f"'{where}' value {_describe(value)} does not match the pattern {error['ctx']['pattern']}{hint}", False
     if kind == "value_error":
         return f"'{where}': {error['msg'].removeprefix('Value error, ')}", False
     return f"'{where}': {error['msg']}", False
