@@ -13,6 +13,7 @@ Two lines of defence, one definition of what is allowed:
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from html.parser import HTMLParser
 
@@ -42,10 +43,27 @@ MAX_PROSE_BRACKETS = 100
 _markdown = markdown.Markdown(extensions=[], output_format="html")
 
 
+@functools.lru_cache(maxsize=65_536)
+def _convert(text: str) -> tuple[str, tuple[str, ...]]:
+    """The prose as HTML, and the raw-HTML blocks Python-Markdown set aside while converting.
+
+    Cached: validation (:func:`prose_problems`) and rendering (:func:`clean_html`) convert the
+    same texts in one build, and Python-Markdown is most of what either costs.
+    """
+    _markdown.reset()
+    html = _markdown.convert(text)
+    return html, tuple(str(block) for block in _markdown.htmlStash.rawHtmlBlocks)
+
+
 def to_html(text: str) -> str:
     """The prose as HTML, before sanitising: the same conversion for checking and rendering."""
-    _markdown.reset()
-    return _markdown.convert(text)
+    return _convert(text)[0]
+
+
+@functools.lru_cache(maxsize=65_536)
+def clean_html(text: str) -> str:
+    """The prose as a reader gets it: converted, then sanitised."""
+    return sanitise(to_html(text))
 
 
 def sanitise(html: str) -> str:
@@ -92,13 +110,13 @@ def prose_problems(text: str) -> list[str]:
     for char, what in (("[", "'[' (links)"), ("<", "'<'")):
         if text.count(char) > MAX_PROSE_BRACKETS:
             return [f"prose has {text.count(char):,} {what}; the limit is {MAX_PROSE_BRACKETS} per field"]
-    html = to_html(text)
-    raw = [block.strip() for block in _markdown.htmlStash.rawHtmlBlocks if str(block).lstrip().startswith("<")]
+    html, blocks = _convert(text)
+    raw = [block.strip() for block in blocks if block.lstrip().startswith("<")]
     if raw:
         shown = raw[0] if len(raw[0]) <= 40 else raw[0][:37] + "..."
         return [f"raw HTML is not allowed in prose (found {shown}); use Markdown (*emphasis*, **strong**, "
                 "[text](https://...)) and write &lt; for a literal '<'"]
-    before, after = _Elements(html), _Elements(sanitise(html))
+    before, after = _Elements(html), _Elements(clean_html(text))
     problems = []
     for tag in sorted(before.tags - after.tags):
         problems.append(f"{_DESCRIBED.get(tag, f'<{tag}>')} is not allowed in prose; only text formatting and links")

@@ -11,7 +11,6 @@ pages to disk for any Markdown site generator.
 from __future__ import annotations
 
 import calendar
-import functools
 import json
 import re
 import unicodedata
@@ -77,10 +76,10 @@ def front_matter_text(value: Any) -> Markup:
     return Markup(yaml.safe_dump(html, default_style='"', allow_unicode=True, width=float("inf")).strip())
 
 
-@functools.lru_cache(maxsize=65_536)  # a pure function of the text: `mkdocs serve` rebuilds reuse it
 def render_prose(text: str) -> Markup:
-    """Markdown -> HTML -> nh3 allow-list (:mod:`kbgen.prose`): no raw HTML, attributes or script URLs survive."""
-    clean = prose.sanitise(prose.to_html(text))
+    """Markdown -> HTML -> nh3 allow-list (:mod:`kbgen.prose`): no raw HTML, attributes or script URLs survive.
+    The conversion is cached there, shared with validation and with `mkdocs serve` rebuilds."""
+    clean = prose.clean_html(text)
     # A raw-HTML block: MkDocs passes it through untouched, so entity text is
     # never parsed again as Markdown (no attribute lists, no second pass).
     return Markup(f'<div class="kb-prose">\n{clean}\n</div>')
