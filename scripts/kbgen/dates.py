@@ -138,8 +138,13 @@ class EdtfDate:
         """Where the date sits on a timeline: at its start, or at its end when only the end is
         known ("by March 2024" sits in March 2024, not at the beginning of time); among equal
         positions, the narrower date first."""
-        anchor = self.start.lower if self.start else self.end.lower
-        return (anchor, self.upper, self.text)
+        return (self.anchor, self.upper, self.text)
+
+    @property
+    def anchor(self) -> dt.date:
+        """The day a timeline places this date at: its first day, or, when only the end is
+        known, the first day of its end."""
+        return self.start.lower if self.start else self.end.lower
 
     @property
     def year(self) -> Optional[int]:

@@ -199,6 +199,17 @@ class Entity(Strict):
     def title(self) -> str:
         raise NotImplementedError
 
+    def all_citations(self) -> list[Citation]:
+        """Every distinct citation, in the order it first appears: the entity's own, then its links'."""
+        notes: list[Citation] = []
+        seen: set[tuple] = set()  # by field values: model == compares slowly, and pages ask often
+        for citation in list(self.citations) + [c for link in getattr(self, "relations", []) for c in link.citations]:
+            key = (citation.source, citation.quote, citation.locator)
+            if key not in seen:
+                seen.add(key)
+                notes.append(citation)
+        return notes
+
 
 class Actor(Entity):
     type: Literal["actor"] = "actor"

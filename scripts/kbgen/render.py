@@ -27,7 +27,7 @@ from .exports import data_files
 from .exports.cite import cite_this
 from .exports.records import entity_record
 from .graph import KnowledgeBase
-from .model import Citation, Entity
+from .model import Entity
 from .schema import entity_schema, schema_texts
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -120,18 +120,6 @@ def _link_path(context, path: str) -> Markup:
     return Markup(paths.relative(context["page"], path))
 
 
-def citation_notes(entity: Entity) -> list[Citation]:
-    """Every distinct citation on an entity, in the order it first appears (top level, then links)."""
-    notes: list[Citation] = []
-    seen: set[tuple] = set()  # by field values: model == is slow and this runs for every cited link
-    for citation in list(entity.citations) + [c for link in getattr(entity, "relations", []) for c in link.citations]:
-        key = (citation.source, citation.quote, citation.locator)
-        if key not in seen:
-            seen.add(key)
-            notes.append(citation)
-    return notes
-
-
 def timeline(events: Iterable[Entity]) -> list[tuple[int, list[tuple[str, list[Entity]]]]]:
     """Events (already in date order) grouped by year, then month; '' for year-only dates."""
     years: dict[int, dict[str, list[Entity]]] = {}
@@ -201,7 +189,6 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
         tag_link=_tag_link,
         vocab=vocab,
         folders=vocab.FOLDERS,
-        citation_notes=citation_notes,
         timeline=timeline,
         neighbourhood_graph=_neighbourhood_graph,
         whole_graph=_whole_graph,

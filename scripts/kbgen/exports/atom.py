@@ -28,7 +28,7 @@ from typing import Iterable, Optional
 
 from ..graph import KnowledgeBase
 from ..model import Entity
-from .common import EPOCH, date_anchor, evidence_date, site_path, stable_uuid, timestamp
+from .common import EPOCH, evidence_date, site_path, stable_uuid, timestamp
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -86,7 +86,7 @@ def events_feed(kb: KnowledgeBase, site_url: Optional[str] = None, site_name: Op
     """Every event, newest first, dated by when it happened."""
     entries = []
     for event in sorted(kb.all("event"), key=lambda e: e.date.sort_key, reverse=True):
-        when = timestamp(date_anchor(event.date))
+        when = timestamp(event.date.anchor)
         entries.append((when, _entry(event, f"urn:uuid:{stable_uuid(f'event/{event.id}')}", event.title, when,
                                      f"{event.date.words} · {event.kind.replace('-', ' ')}", [event.kind, *event.tags],
                                      site_url, published=when)))

@@ -11,7 +11,6 @@ import datetime as dt
 import uuid
 from typing import Optional
 
-from ..dates import EdtfDate
 from ..graph import KnowledgeBase
 from ..model import Entity
 
@@ -27,19 +26,9 @@ def stable_uuid(name: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, name)
 
 
-def date_anchor(date: EdtfDate) -> dt.date:
-    """The first day a date can mean (its start; its end when only the end is known)."""
-    return date.start.lower if date.start else date.end.lower
-
-
 def cited_sources(entity: Entity) -> list[str]:
     """Ids of every source an entity cites, at top level or on its links, in order, once each."""
-    found: list[str] = []
-    links = list(getattr(entity, "relations", []))
-    for citation in list(entity.citations) + [c for link in links for c in link.citations]:
-        if citation.source not in found:
-            found.append(citation.source)
-    return found
+    return list(dict.fromkeys(citation.source for citation in entity.all_citations()))
 
 
 def evidence_date(kb: KnowledgeBase, entity: Entity) -> dt.date:
@@ -47,8 +36,8 @@ def evidence_date(kb: KnowledgeBase, entity: Entity) -> dt.date:
     the sources it cites (a source's own publication date for a source), else :data:`EPOCH`.
     It changes only when the entity's evidence changes, so exports do not churn."""
     if entity.type == "source":
-        return date_anchor(entity.published)
-    dates = [date_anchor(kb.get("source", source).published) for source in cited_sources(entity)]
+        return entity.published.anchor
+    dates = [kb.get("source", source).published.anchor for source in cited_sources(entity)]
     return max(dates, default=EPOCH)
 
 

@@ -40,7 +40,7 @@ import stix2
 from .. import vocab
 from ..graph import KnowledgeBase, iter_references
 from ..model import Citation, Entity
-from .common import EPOCH, date_anchor, evidence_date, stable_uuid, timestamp
+from .common import EPOCH, evidence_date, stable_uuid, timestamp
 
 # kbgen's own properties, declared by a STIX 2.1 extension definition (toplevel-property-extension)
 # so that consumers can tell what they mean and validators know they are intended.
@@ -153,7 +153,7 @@ def _event(kb: KnowledgeBase, event: Entity, relationships: list) -> stix2.v21.R
     participants = list(dict.fromkeys(stix_id(kb.get("actor", p.actor)) for p in event.participants))
     extra = {"x_kbgen_location": event.location} if event.location else {}
     return stix2.v21.Report(name=event.title, description=event.summary, labels=[event.kind, *event.tags],
-                            published=timestamp(date_anchor(event.date)), x_kbgen_date=event.date.text,
+                            published=timestamp(event.date.anchor), x_kbgen_date=event.date.text,
                             object_refs=participants + [r.id for r in relationships],
                             **extra, **_common(kb, event))
 
