@@ -14,6 +14,7 @@ import jsonschema
 import pandas
 import pytest
 from hypothesis import given, settings, strategies as st
+import stix2
 from stix2validator import ValidationOptions, validate_string
 
 from conftest import BIN, REPO, VALID, docs_copy, kbgen, make_knowledge_base, mkdocs_build, site_config
@@ -160,6 +161,15 @@ def test_stix_bundle_passes_the_oasis_validator_without_errors(which, request):
     assert [str(w) for w in results.warnings if "{401}" in str(w)] == []
 
 
+def test_stix_bundle_is_read_back_by_the_stix2_library(repo_kb):
+    """kbgen writes the objects itself; the OASIS Python library parses and type-checks each of them."""
+    text = stix_json(repo_kb)
+    bundle = stix2.parse(text, allow_custom=True)
+    assert [obj.id for obj in bundle.objects] == [obj["id"] for obj in json.loads(text)["objects"]]
+    kinds = {type(obj).__name__ for obj in bundle.objects}
+    assert {"Identity", "ThreatActor", "Report", "CourseOfAction", "Relationship", "ExtensionDefinition"} <= kinds
+
+
 def test_stix_mapping_ids_and_quotes(kb):
     bundle = json.loads(stix_json(kb))
     objects = {o["id"]: o for o in bundle["objects"]}
@@ -170,7 +180,7 @@ def test_stix_mapping_ids_and_quotes(kb):
     assert stix("threat-actor", "actor/river-brigade")["aliases"] == ["Liwa al-Nahr", "RB"]
     assert stix("identity", "actor/northland")["identity_class"] == "organization"
     report = stix("report", "event/border-post-attack")
-    assert report["published"] == "2025-06-22T00:00:00Z"
+    assert report["published"] == "2025-06-22T00:00:00.000Z"
     assert stix("threat-actor", "actor/river-brigade")["id"] in report["object_refs"]
     assert stix("course-of-action", "recommendation/resume-talks")["name"] == "Resume talks"
     relationships = [o for o in bundle["objects"] if o["type"] == "relationship"]
@@ -208,7 +218,7 @@ def test_feed_content_is_sanitised_like_the_pages(kb):
     # Validation refuses raw HTML and script links in prose (kbgen.prose); the feed must still hold
     # if such text got past it, so the entity is changed after validation here.
     war = kb.get("event", "border-war")
-    hostile = war.model_copy(update={"summary": "<script>alert(1)</script> [x](javascript:alert(1)) *war*"})
+    hostile = war.model_copy(update={"summary": "A <script>alert(1)</script> [x](javascript:alert(1)) *war*"})
     kb = dataclasses.replace(kb, entities={**kb.entities, "event": {**kb.entities["event"], "border-war": hostile}},
                              _sorted={}, _participations=None)  # drop the original's cached orderings
     xml = events_feed(kb)

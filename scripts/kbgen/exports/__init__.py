@@ -24,18 +24,11 @@ from .. import vocab
 from ..graph import KnowledgeBase
 from .atom import events_feed, recommendations_feed
 from .records import entity_json, knowledge_base_schema_json
+from .stix import stix_json
 from .tables import csv_tables
 
 __all__ = ["data_files", "csv_tables", "stix_json", "events_feed", "recommendations_feed",
            "entity_json", "knowledge_base_schema_json"]
-
-
-def stix_json(kb: KnowledgeBase) -> str:
-    """The STIX 2.1 bundle (:func:`.stix.stix_json`). Imported on use: ``stix2`` takes a third of
-    a second to import, which ``kbgen validate`` (run on every save and commit) need not pay."""
-    from .stix import stix_json as bundle_json
-
-    return bundle_json(kb)
 
 
 def data_files(kb: KnowledgeBase, site_url: Optional[str] = None, site_name: Optional[str] = None) -> list[tuple[str, str]]:
