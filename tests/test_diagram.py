@@ -6,7 +6,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 from conftest import REPO, VALID, make_knowledge_base
-from kbgen import diagram
+from kbgen import diagram, vocab
 from kbgen.history import last_changed
 from kbgen.pipeline import read_knowledge_base
 from kbgen.paths import page_url
@@ -143,3 +143,57 @@ def test_large_drawings_are_bounded(monkeypatch):
     monkeypatch.setattr(diagram, "MAX_WHOLE_ENTITIES", 10)
     assert "<svg" not in diagram.whole_figure(kb, "graph.md")
     assert "too many to draw readably" in diagram.whole_figure(kb, "graph.md")
+
+
+def _boxes(figure: str) -> dict[str, tuple[float, float, float, float]]:
+    """Each entity node's rectangle (x, y, width, height), by its link."""
+    return {a.get("href"): tuple(float(a.find(SVG + "rect").get(k)) for k in ("x", "y", "width", "height"))
+            for a in svg_of(figure).iter(SVG + "a")}
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def test_neighbourhood_reads_left_to_right_without_overlaps():
+    """On every page of the repository: what names the entry stands left of it, what it names right, nothing overlaps."""
+    kb = read_knowledge_base(REPO)
+    drawn = 0
+    for type_ in diagram.DRAWN_TYPES:
+        for entity in kb.all(type_):
+            page = f"{vocab.FOLDERS[type_]}/{entity.id}.md"
+            figure = diagram.neighbourhood_figure(kb, entity, page)
+            if not figure:
+                continue
+            drawn += 1
+            boxes = _boxes(figure)
+            centre = boxes.pop("./")
+            nodes, links = diagram.neighbourhood(kb, entity)
+            key = (entity.type, entity.id)
+            names = {link.target for link in links if link.source == key}
+            for node in nodes:
+                if node.key == key:
+                    continue
+                box = boxes[page_url(page, f"{vocab.FOLDERS[node.entity.type]}/{node.entity.id}.md")]
+                if node.key in names:
+                    assert box[0] > centre[0] + centre[2], (entity.id, node.key)
+                else:
+                    assert box[0] + box[2] < centre[0], (entity.id, node.key)
+            rects = [centre, *boxes.values()]
+            assert not any(_overlap(a, b) for i, a in enumerate(rects) for b in rects[i + 1:]), entity.id
+    assert drawn > 40
+
+
+def test_an_entity_both_naming_and_named_stands_once(tmp_path):
+    root = make_knowledge_base(tmp_path / "kb")
+    path = root / "entities/actors/southland.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "relations:\n  - type: adversary-of\n    actor: river-brigade\n",
+                    encoding="utf-8")
+    kb = read_knowledge_base(root)
+    figure = diagram.neighbourhood_figure(kb, kb.get("actor", "river-brigade"), "actors/river-brigade.md")
+    hrefs = [a.get("href") for a in svg_of(figure).iter(SVG + "a")]
+    assert hrefs.count("../southland/") == 1
+    labels = sorted(t.text for t in svg_of(figure).iter(SVG + "text") if t.get("class") == "kb-graph-label")
+    assert labels == ["adversary of", "concerns", "initiator", "proxy of"]
+    boxes = _boxes(figure)
+    assert boxes["../southland/"][0] > boxes["./"][0]  # on the right, where what the entry names stands

@@ -1,11 +1,17 @@
 """Relationship diagrams: the knowledge base's links drawn as SVG at build time.
 
-A diagram is readable with JavaScript off, offline and in print. Positions come
-from grandalf's Sugiyama (layered, "dot"-style) layout, run left to right:
-what refers to an entity stands left of it, what it refers to stands right.
-On a page's neighbourhood diagram each link's label is a small node of its own
-between the two ends, so the layout gives labels their own room and they never
-overlap. Every entity is an ``<a>`` link to its page; every text is XML-escaped.
+A diagram is readable with JavaScript off, offline and in print. It reads left
+to right: what refers to an entity stands left of it, what it refers to stands
+right. On a page's neighbourhood diagram each link's label is a small node of
+its own between the two ends, so labels get their own room and never overlap.
+Every entity is an ``<a>`` link to its page; every text is XML-escaped.
+
+A neighbourhood is a star, so it is laid out directly in five columns
+(referrers, their labels, the entry, its labels, what it names), each label
+beside the group of entries it joins: no crossings between groups, in time
+linear in its size. grandalf's general Sugiyama layout took 4 ms a page, a
+fifth of page generation at scale, for the same picture. The whole-graph page
+is no star and keeps grandalf's layered ("dot"-style) layout.
 
 The same input gives the same drawing: nodes and edges are built in the
 knowledge base's reading order, grandalf orders layers from that order, and
@@ -163,6 +169,65 @@ def _layout(vertices: list[Vertex], edges: list[LayoutEdge]) -> None:
         offset = max(v.view.xy[0] + v.view.w / 2 for v in part.sV) + GAP
 
 
+def _star_layout(centre: Vertex, edges: list[LayoutEdge]) -> None:
+    """Place a neighbourhood in columns: referrers, their labels, the centre, its labels, its targets.
+
+    Positions are written as grandalf would (``view.xy`` in layout axes: across, then
+    along the reading direction). Every edge joins the centre or an entity to a label.
+    An entity both referring to the centre and named by it stands once, on the right.
+    """
+    into: dict[Vertex, list[Vertex]] = {}  # in-label -> the entities joined to it, in link order
+    out_of: dict[Vertex, list[Vertex]] = {}
+    for edge in edges:
+        a, b = edge.v
+        if b is centre:
+            into.setdefault(a, [])
+        elif a is centre:
+            out_of.setdefault(b, [])
+        elif isinstance(b.data, Link):  # entity -> in-label
+            into.setdefault(b, []).append(a)
+        else:  # out-label -> entity
+            out_of.setdefault(a, []).append(b)
+    right = {v for targets in out_of.values() for v in targets}
+    placed: set[Vertex] = set()
+    for label, entities in into.items():  # each entity once, in its first group
+        into[label] = [v for v in dict.fromkeys(entities) if v not in right and v not in placed]
+        placed.update(into[label])
+    placed = set()
+    for label, entities in out_of.items():
+        out_of[label] = [v for v in dict.fromkeys(entities) if v not in placed]
+        placed.update(out_of[label])
+
+    def stack(groups: dict[Vertex, list[Vertex]]) -> tuple[dict[Vertex, float], dict[Vertex, float], float]:
+        """Vertical centres of the entities (stacked group after group) and of each group's label."""
+        entity_y, label_y, y = {}, {}, 0.0
+        for label, entities in groups.items():
+            top = y
+            for vertex in entities:
+                entity_y[vertex] = y + vertex.view.w / 2
+                y += vertex.view.w + 12
+            if not entities:  # every entity of this label already stands in another group
+                y += label.view.w + 12
+            label_y[label] = (top + y - 12) / 2
+        return entity_y, label_y, max(y - 12, 0.0)
+
+    left_y, in_label_y, left_height = stack(into)
+    right_y, out_label_y, right_height = stack(out_of)
+    height = max(left_height, right_height, centre.view.w)
+    # Each column's centres, and how far down it starts so that every column is centred on the drawing.
+    left_shift, right_shift = (height - left_height) / 2, (height - right_height) / 2
+    columns = [(left_y, left_shift), (in_label_y, left_shift), ({centre: centre.view.w / 2}, (height - centre.view.w) / 2),
+               (out_label_y, right_shift), (right_y, right_shift)]
+    x = 0.0
+    for ys, shift in columns:
+        if not ys:
+            continue
+        width = max(v.view.h for v in ys)
+        for vertex, y in ys.items():
+            vertex.view.xy = (y + shift, x + width / 2)
+        x += width + GAP * 2
+
+
 def _entity_height(node: Node) -> float:
     return (len(_wrap(node.entity.title)) + 1) * LINE_HEIGHT + 10
 
@@ -207,7 +272,10 @@ def render_svg(nodes: list[Node], links: list[Link], page: str, *, title: str,
             edge.view = _Route()
             layout_edges.append(edge)
     label_vertices = list(label_vertices.values())
-    _layout(list(vertices.values()) + label_vertices, layout_edges)
+    if labels_as_nodes and centre is not None:
+        _star_layout(vertices[centre], layout_edges)
+    else:
+        _layout(list(vertices.values()) + label_vertices, layout_edges)
 
     def box(v: Vertex) -> tuple[float, float, float, float]:
         # layout (x across layers' width, y down layers) -> drawing (x right, y down)
