@@ -11,7 +11,6 @@ pages to disk for any Markdown site generator.
 from __future__ import annotations
 
 import calendar
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from markupsafe import Markup, escape
 from . import diagram, paths, prose, vocab
 from .exports import data_files
 from .exports.cite import cite_this
+from .exports.common import json_text
 from .exports.records import entity_record
 from .graph import KnowledgeBase
 from .model import Entity
@@ -258,7 +258,7 @@ def knowledge_base_json(kb: KnowledgeBase) -> str:
             for type_ in vocab.ENTITY_TYPES
         },
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json_text(data)
 
 
 def write_files(files: Iterable[GeneratedFile], out: Path) -> int:

@@ -15,7 +15,7 @@ from pydantic.json_schema import models_json_schema
 from .. import vocab
 from ..graph import KnowledgeBase
 from ..model import MODELS, Entity
-from .common import site_path
+from .common import json_text, site_path
 
 SCHEMA_ID = "kb.schema.json"
 
@@ -34,8 +34,8 @@ def entity_json(kb: KnowledgeBase, entity: Entity) -> str:
     record = entity_record(entity)
     links = [{"type": link.entity.type, "id": link.entity.id, "relation": link.label}
              for link in kb.referenced_by.get((entity.type, entity.id), [])]
-    record["referenced_by"] = [link for index, link in enumerate(links) if link not in links[:index]]
-    return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+    record["referenced_by"] = list({tuple(link.values()): link for link in links}.values())  # each once, in order
+    return json_text(record)
 
 
 def knowledge_base_schema() -> dict[str, Any]:

@@ -37,13 +37,12 @@ Mapping (also in the README):
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .. import vocab
 from ..graph import KnowledgeBase, iter_references
 from ..model import Citation, Entity
-from .common import EPOCH, evidence_date, stable_uuid
+from .common import EPOCH, evidence_date, json_text, stable_uuid
 
 # kbgen's own properties, declared by a STIX 2.1 extension definition (toplevel-property-extension)
 # so that consumers can tell what they mean and validators know they are intended.
@@ -191,4 +190,4 @@ def stix_bundle(kb: KnowledgeBase) -> dict[str, Any]:
 
 def stix_json(kb: KnowledgeBase) -> str:
     """``kb.stix.json``: the STIX 2.1 bundle, byte-identical from run to run."""
-    return json.dumps(stix_bundle(kb), ensure_ascii=False, indent=1) + "\n"
+    return json_text(stix_bundle(kb))
