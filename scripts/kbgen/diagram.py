@@ -30,7 +30,7 @@ from grandalf.graphs import Vertex, graph_core
 from grandalf.layouts import DummyVertex, SugiyamaLayout
 
 from . import paths, vocab
-from .graph import KnowledgeBase, iter_references
+from .graph import KnowledgeBase
 from .model import Entity
 
 NODE_WIDTH = 190
@@ -65,29 +65,23 @@ class Link:
 
 def _links_from(entity: Entity, kb: KnowledgeBase) -> list[Link]:
     """The entity's own references to drawn entities, each once, labelled as they read from it."""
-    links: list[Link] = []
-    for ref in iter_references(entity):
-        if ref.target_type not in DRAWN_TYPES or ref.target_id not in kb.entities[ref.target_type]:
-            continue
-        link = Link((entity.type, entity.id), (ref.target_type, ref.target_id), ref.label)
-        if link not in links:
-            links.append(link)
-    return links
+    links = (Link((entity.type, entity.id), (ref.target_type, ref.target_id), ref.label)
+             for ref in kb.references(entity)
+             if ref.target_type in DRAWN_TYPES and ref.target_id in kb.entities[ref.target_type])
+    return list(dict.fromkeys(links))
 
 
 def neighbourhood(kb: KnowledgeBase, entity: Entity) -> tuple[list[Node], list[Link]]:
     """One hop around ``entity``: everything it names and everything that names it."""
     key = (entity.type, entity.id)
-    links = _links_from(entity, kb)
-    referrers: list[Entity] = []
-    for backlink in kb.referenced_by.get(key, []):
-        if backlink.entity.type in DRAWN_TYPES and backlink.entity not in referrers:
-            referrers.append(backlink.entity)
+    links = dict.fromkeys(_links_from(entity, kb))  # ordered and a set: a hub has thousands
+    referrers = dict.fromkeys((b.entity.type, b.entity.id) for b in kb.referenced_by.get(key, [])
+                              if b.entity.type in DRAWN_TYPES)
     for other in referrers:
-        links += [link for link in _links_from(other, kb) if link.target == key and link not in links]
+        links.update(dict.fromkeys(link for link in _links_from(kb.get(*other), kb) if link.target == key))
     keys = [key] + [link.target for link in links] + [link.source for link in links]
     nodes = [Node(kb.get(*k)) for k in dict.fromkeys(keys)]
-    return nodes, links
+    return nodes, list(links)
 
 
 def whole_graph(kb: KnowledgeBase) -> tuple[list[Node], list[Link]]:

@@ -93,6 +93,7 @@ class KnowledgeBase:
 
     _sorted: dict[str, list[Entity]] = field(default_factory=dict, repr=False)
     _participations: Optional[dict[str, list[tuple[Entity, str]]]] = field(default=None, repr=False)
+    _references: dict[tuple[str, str], tuple[Reference, ...]] = field(default_factory=dict, repr=False)
 
     def get(self, type_: str, id_: str) -> Entity:
         return self.entities[type_][id_]
@@ -107,6 +108,14 @@ class KnowledgeBase:
                 items.sort(key=lambda e: (e.title.casefold(), e.id))
             self._sorted[type_] = items
         return self._sorted[type_]
+
+    def references(self, entity: Entity) -> tuple[Reference, ...]:
+        """:func:`iter_references` of an entity, walked once: diagrams, tables and STIX read each
+        entity's references many times (a hub's neighbours once per page that draws them)."""
+        key = (entity.type, entity.id)
+        if key not in self._references:
+            self._references[key] = tuple(iter_references(entity))
+        return self._references[key]
 
     def participations(self, actor: Entity) -> list[tuple[Entity, str]]:
         """The events an actor took part in, by date, each with its role: the actor's timeline."""

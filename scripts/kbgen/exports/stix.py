@@ -40,7 +40,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import vocab
-from ..graph import KnowledgeBase, iter_references
+from ..graph import KnowledgeBase
 from ..model import Citation, Entity
 from .common import EPOCH, evidence_date, json_text, stable_uuid
 
@@ -130,7 +130,7 @@ def _actor(kb: KnowledgeBase, actor: Entity) -> dict[str, Any]:
 def _relationships(kb: KnowledgeBase, entity: Entity) -> list[dict[str, Any]]:
     made, seen = [], set()
     when = timestamp(evidence_date(kb, entity))
-    for ref in iter_references(entity):
+    for ref in kb.references(entity):
         if "citations" in ref.loc:
             continue  # citations are external references, not relationships
         link = getattr(entity, ref.loc[0])[ref.loc[1]] if len(ref.loc) == 3 else None

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Optional
 
 from .. import vocab
 from ..dates import EdtfDate
-from ..graph import KnowledgeBase, iter_references
+from ..graph import KnowledgeBase
 from ..model import Entity
 from .common import site_path
 
@@ -127,7 +127,7 @@ def relation_rows(kb: KnowledgeBase) -> Iterable[list[Any]]:
     ``part_of``, and a recommendation's addressee, concerns and motivating events."""
     for type_ in vocab.ENTITY_TYPES:
         for entity in kb.all(type_):
-            for ref in iter_references(entity):
+            for ref in kb.references(entity):
                 if "citations" in ref.loc:
                     continue
                 link = _link_at(entity, ref.loc)
@@ -153,7 +153,7 @@ def citations_table(kb: KnowledgeBase) -> str:
     rows = []
     for type_ in vocab.ENTITY_TYPES:
         for entity in kb.all(type_):
-            for ref in iter_references(entity):
+            for ref in kb.references(entity):
                 if ref.loc[-2:-1] and ref.loc[-1] == "source" and "citations" in ref.loc:
                     citation = entity
                     for part in ref.loc[:-1]:
