@@ -20,6 +20,7 @@ coordinates are rounded before they are written.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from dataclasses import dataclass
 from html import escape
@@ -91,12 +92,14 @@ def whole_graph(kb: KnowledgeBase) -> tuple[list[Node], list[Link]]:
     return nodes, links
 
 
-def _wrap(text: str) -> list[str]:
+@functools.lru_cache(maxsize=65_536)
+def _wrap(text: str) -> tuple[str, ...]:
+    """A title in at most three lines. Cached: a hub is drawn on every neighbour's page."""
     lines = textwrap.wrap(text, CHARS_PER_LINE, break_long_words=True) or [""]
     if len(lines) > MAX_LINES:
         lines = lines[:MAX_LINES]
         lines[-1] = lines[-1][: CHARS_PER_LINE - 1].rstrip() + "…"
-    return lines
+    return tuple(lines)
 
 
 class _Box:
@@ -231,6 +234,7 @@ def _url(from_page: str, entity: Entity) -> str:
     return paths.page_url(from_page, f"{vocab.FOLDERS[entity.type]}/{entity.id}.md")
 
 
+@functools.lru_cache(maxsize=65_536)
 def _f(value: float) -> str:
     """A coordinate to a tenth of a pixel, without trailing zeros or exponents (stable text, small files)."""
     text = f"{value:.1f}".rstrip("0").rstrip(".")

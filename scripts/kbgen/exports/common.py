@@ -8,6 +8,7 @@ builds), so nothing here reads the clock: identifiers are UUIDv5 of an entity's
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from typing import Any
@@ -23,6 +24,7 @@ EPOCH = dt.date(1970, 1, 1)
 """The timestamp of an entity that cites no dated source: constant, never 'now'."""
 
 
+@functools.lru_cache(maxsize=None)
 def stable_uuid(name: str) -> uuid.UUID:
     """UUIDv5 of ``name`` (e.g. ``actor/iran``) in kbgen's namespace: the same on every export."""
     return uuid.uuid5(NAMESPACE, name)
