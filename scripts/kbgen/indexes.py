@@ -12,6 +12,13 @@ its own, and a group still above the limit is split again:
   then by the title's initial;
 - sources (one list by title): by the title's initial (``sources/letters/a.md``).
 
+The second split is the last: a month or an initial holding more than the
+limit stays one page, and an overview lists all its groups (at 10,000 synthetic
+entities, ~1,000 addressees of 1,500 recommendations).
+
+Every event has a year (``EdtfDate`` keeps a start or an end, each with a
+year), so every event lands on a year page.
+
 Entity pages are ``<folder>/<id>.md``, one level above every split page, so an
 entity whose id is ``years`` or ``kinds`` never meets one. Pages are plain
 data here; ``render`` turns them into Markdown with the section's templates.
@@ -115,9 +122,11 @@ def _group(path: str, title: str, label: str, entities: list[Entity], limit: int
 
 
 def _event_years(events: list[Entity], limit: int) -> list[IndexPage]:
+    by_year: dict[int, list[Entity]] = {}  # in the timeline's order: events come sorted by date
+    for event in events:
+        by_year.setdefault(event.date.year, []).append(event)
     years = []
-    for year, group in groupby(events, key=lambda event: event.date.year):
-        group = list(group)
+    for year, group in by_year.items():
         months: dict[Optional[int], list[Entity]] = {}
         for event in group:
             months.setdefault(event.date.month, []).append(event)
