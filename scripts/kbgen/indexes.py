@@ -130,13 +130,15 @@ def _event_years(events: list[Entity], limit: int) -> list[IndexPage]:
         months: dict[Optional[int], list[Entity]] = {}
         for event in group:
             months.setdefault(event.date.month, []).append(event)
-        # The overview names a year's months in the order its timeline shows them.
-        breakdown = tuple(IndexPart(calendar.month_name[month] if month else "Year only", len(items))
-                          for month, items in months.items())
+        # Calendar order, the events known only to the year first (the timeline may list
+        # them after a few January days: it sorts by the first day a date can mean).
+        order = sorted(months, key=lambda month: month or 0)
+        breakdown = tuple(IndexPart(calendar.month_name[month] if month else "Year only", len(months[month]))
+                          for month in order)
 
-        def by_month(year=year, months=months) -> list[IndexPage]:
+        def by_month(year=year, months=months, order=order) -> list[IndexPage]:
             pages = []
-            for month in sorted(months, key=lambda m: m or 0):
+            for month in order:
                 if month:
                     name = f"{calendar.month_name[month]} {year}"
                     pages.append(IndexPage(f"events/years/{year}/{month:02d}.md", f"Events in {name}",
