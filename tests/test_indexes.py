@@ -20,6 +20,7 @@ import pytest
 from conftest import VALID, docs_copy, make_knowledge_base, mkdocs_build, site_config
 from sitecheck import broken_links, parse, target_file
 from kbgen import indexes, vocab
+from kbgen.config import KbgenConfig
 from kbgen.pipeline import read_knowledge_base
 from kbgen.render import render_site
 
@@ -125,6 +126,15 @@ def test_a_limit_at_the_section_size_changes_nothing():
     assert render_site(kb, index_page_entries=largest) == render_site(kb)  # the golden files of tests/golden/valid
     assert render_site(kb, index_page_entries=largest - 1) != render_site(kb)
     assert indexes.split_index("actor", kb.all("actor"), largest) is None
+
+
+@pytest.mark.parametrize("value, errors", [(None, 0), (2, 0), (0, 1), (-5, 1), ("ten", 1), (True, 1)])
+def test_plugin_option_is_a_whole_number_of_at_least_one(value, errors):
+    config = KbgenConfig()
+    config.load_dict({} if value is None else {"index_page_entries": value})
+    assert len(config.validate()[0]) == errors
+    if not errors:
+        assert config.index_page_entries == (indexes.DEFAULT_INDEX_PAGE_ENTRIES if value is None else value)
 
 
 def test_initials_fold_case_and_diacritics():
