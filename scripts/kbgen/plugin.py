@@ -54,7 +54,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 log.error(str(problem))
             raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
         for generated in render_site(kb, self.templates, last_changed(self.root),
-                                     site_url=config.site_url, site_name=config.site_name):
+                                     site_url=config.site_url, site_name=config.site_name,
+                                     index_page_entries=self.config.index_page_entries):
             if files.get_file_from_path(generated.path) is not None:
                 raise Abort(f"kbgen: docs/{generated.path} would hide the generated page at the same path; rename or remove it")
             file = File.generated(config, generated.path, content=generated.content)

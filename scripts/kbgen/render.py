@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 import yaml
 from markupsafe import Markup, escape
 
-from . import diagram, paths, prose, vocab
+from . import diagram, indexes, paths, prose, vocab
 from .exports import data_files
 from .exports.cite import cite_this
 from .exports.common import json_text
@@ -199,13 +199,15 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
 
 def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
                 last_updated: Optional[dict[str, str]] = None, *,
-                site_url: Optional[str] = None, site_name: Optional[str] = None) -> list[GeneratedFile]:
+                site_url: Optional[str] = None, site_name: Optional[str] = None,
+                index_page_entries: int = indexes.DEFAULT_INDEX_PAGE_ENTRIES) -> list[GeneratedFile]:
     """Every generated page and data file, in a stable order.
 
     ``last_updated`` maps an entity file (relative to the root) to the date it
     last changed (``history.last_changed``); pages of files not in it show no date.
     ``site_url`` and ``site_name`` (MkDocs' settings, when known) make feed links
-    and citations absolute and named.
+    and citations absolute and named. A section index listing more than
+    ``index_page_entries`` entities is split into pages (:mod:`kbgen.indexes`).
     """
     env = make_environment(templates)
     env.globals["cite_this"] = lambda entity, style: cite_this(entity, style, site_url, site_name)
@@ -219,9 +221,7 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
             content = template.render(page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity),
                                       updated=last_updated.get(source or "", ""))
             files.append(GeneratedFile(path, content, source))
-        path = index_path(type_)
-        index = env.get_template(f"{vocab.FOLDERS[type_]}-index.md.j2")
-        files.append(GeneratedFile(path, index.render(page=path, kb=kb, type=type_, entities=kb.all(type_))))
+        files += index_pages(kb, env, type_, index_page_entries)
     for name in ("graph", "tags"):
         files.append(GeneratedFile(f"{name}.md", env.get_template(f"{name}.md.j2").render(page=f"{name}.md", kb=kb)))
     files.append(GeneratedFile("data/kb.json", knowledge_base_json(kb)))
@@ -231,6 +231,19 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
         page="editors/vocabularies.md", schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES})))
     files += [GeneratedFile(path, content) for path, content in data_files(kb, site_url, site_name)]
     return files
+
+
+def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int) -> list[GeneratedFile]:
+    """A section's index: one page while it lists at most ``limit`` entities, else the split pages."""
+    entities = kb.all(type_)
+    split = indexes.split_index(type_, entities, limit, actor_name=lambda id_: kb.get("actor", id_).name)
+    if split is None:
+        path = index_path(type_)
+        index = env.get_template(f"{vocab.FOLDERS[type_]}-index.md.j2")
+        return [GeneratedFile(path, index.render(page=path, kb=kb, type=type_, entities=entities))]
+    template = env.get_template("index-page.md.j2")
+    return [GeneratedFile(page.path, template.render(page=page.path, index=page, kb=kb, type=type_))
+            for page in indexes.pages(split)]
 
 
 def redirect_pages(kb: KnowledgeBase, env: Environment) -> list[GeneratedFile]:

@@ -1,0 +1,229 @@
+"""Section indexes split into pages when a section outgrows one page.
+
+A section with at most ``limit`` entities keeps its one index page. Above it,
+the index becomes an overview of the section's own groups, each on a page of
+its own, and a group still above the limit is split again:
+
+- events: by year (``events/years/2024.md``), then by month
+  (``events/years/2024/03.md``; events dated only to the year on ``.../year-only.md``);
+- actors: by kind (``actors/kinds/armed-group.md``), then by the name's initial
+  (``actors/kinds/armed-group/a.md``; ``other.md`` for names not starting with a–z);
+- recommendations: by addressee (``recommendations/addressees/<actor id>.md``),
+  then by the title's initial;
+- sources (one list by title): by the title's initial (``sources/letters/a.md``).
+
+The second split is the last: a month or an initial holding more than the
+limit stays one page, and an overview lists all its groups (at 10,000 synthetic
+entities, ~1,000 addressees of 1,500 recommendations).
+
+Every event has a year (``EdtfDate`` keeps a start or an end, each with a
+year), so every event lands on a year page.
+
+Entity pages are ``<folder>/<id>.md``, one level above every split page, so an
+entity whose id is ``years`` or ``kinds`` never meets one. Pages are plain
+data here; ``render`` turns them into Markdown with the section's templates.
+"""
+
+from __future__ import annotations
+
+import calendar
+import string
+import unicodedata
+from dataclasses import dataclass, field, replace
+from itertools import groupby
+from typing import Callable, Iterable, Iterator, Optional
+
+from . import vocab
+from .model import Entity
+
+DEFAULT_INDEX_PAGE_ENTRIES = 500
+"""Entities one index page lists at most. At 500, the longest entry lines (events with
+their participants) make a page of about 100 KB of HTML with Material's chrome, a third
+of the 300 KB a page may weigh; a knowledge base of a few hundred entities keeps its
+one-page indexes."""
+
+OTHER_INITIAL = "other"
+"""The bucket of names that do not start with a letter a–z (digits, other scripts)."""
+
+
+@dataclass(frozen=True)
+class IndexPart:
+    """A line of an overview: a group, how many entities it holds and, when it has a page, where."""
+
+    label: str
+    count: int
+    path: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """One page of a split section index.
+
+    A page with ``children`` is an overview listing them (the section index
+    itself, or a group split again); a page without lists its ``entities``
+    with the same lines as the one-page index.
+    """
+
+    path: str
+    title: str
+    label: str  # how the page above lists it: "2024", "March", "Armed group", "A"
+    entities: tuple[Entity, ...]
+    children: tuple["IndexPage", ...] = ()
+    grouping: str = ""  # how the children divide it: "by year", "by the first letter of the name"
+    breakdown: tuple[IndexPart, ...] = ()  # the groups inside this page, for the overview above it
+    parent: Optional["IndexPage"] = field(default=None, compare=False, repr=False)
+    previous: Optional["IndexPage"] = field(default=None, compare=False, repr=False)
+    next: Optional["IndexPage"] = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+
+def initial(name: str) -> str:
+    """The letter a name is filed under: ``"Ḥizb"`` -> ``"h"``; ``"العراق"``, ``"1920 Revolution"`` -> ``"other"``."""
+    plain = unicodedata.normalize("NFKD", name.strip()).casefold()
+    for char in plain:
+        if char.isalnum():
+            return char if char in string.ascii_lowercase else OTHER_INITIAL
+    return OTHER_INITIAL
+
+
+def _initial_label(key: str) -> str:
+    return "Other" if key == OTHER_INITIAL else key.upper()
+
+
+def _by_initial(entities: list[Entity], folder: str, title: str, field_name: str,
+                name: Callable[[Entity], str]) -> list[IndexPage]:
+    """Leaf pages ``<folder>/<letter>.md`` in alphabetical order, ``other`` last."""
+    buckets: dict[str, list[Entity]] = {}
+    for entity in entities:
+        buckets.setdefault(initial(name(entity)), []).append(entity)
+    order = sorted(buckets, key=lambda key: (key == OTHER_INITIAL, key))
+    return [IndexPage(f"{folder}/{key}.md",
+                      f"{title}, {field_name}s not starting with A–Z" if key == OTHER_INITIAL
+                      else f"{title}, {field_name}s starting with {key.upper()}",
+                      _initial_label(key), tuple(buckets[key]))
+            for key in order]
+
+
+def _overview(path: str, title: str, label: str, entities: list[Entity], children: list[IndexPage],
+              grouping: str) -> IndexPage:
+    parts = tuple(IndexPart(child.label, len(child.entities), child.path) for child in children)
+    return IndexPage(path, title, label, tuple(entities), tuple(children), grouping, parts)
+
+
+def _group(path: str, title: str, label: str, entities: list[Entity], limit: int,
+           split: Callable[[], list[IndexPage]], grouping: str, breakdown: tuple[IndexPart, ...] = ()) -> IndexPage:
+    """A group's page: a leaf while it fits the limit, else an overview of ``split()``'s pages."""
+    if len(entities) <= limit:
+        return IndexPage(path, title, label, tuple(entities), breakdown=breakdown)
+    return _overview(path, title, label, entities, split(), grouping)
+
+
+def _event_years(events: list[Entity], limit: int) -> list[IndexPage]:
+    by_year: dict[int, list[Entity]] = {}  # in the timeline's order: events come sorted by date
+    for event in events:
+        by_year.setdefault(event.date.year, []).append(event)
+    years = []
+    for year, group in by_year.items():
+        months: dict[Optional[int], list[Entity]] = {}
+        for event in group:
+            months.setdefault(event.date.month, []).append(event)
+        # Calendar order, the events known only to the year first (the timeline may list
+        # them after a few January days: it sorts by the first day a date can mean).
+        order = sorted(months, key=lambda month: month or 0)
+        breakdown = tuple(IndexPart(calendar.month_name[month] if month else "Year only", len(months[month]))
+                          for month in order)
+
+        def by_month(year=year, months=months, order=order) -> list[IndexPage]:
+            pages = []
+            for month in order:
+                if month:
+                    name = f"{calendar.month_name[month]} {year}"
+                    pages.append(IndexPage(f"events/years/{year}/{month:02d}.md", f"Events in {name}",
+                                           calendar.month_name[month], tuple(months[month])))
+                else:
+                    pages.append(IndexPage(f"events/years/{year}/year-only.md",
+                                           f"Events in {year} known only to the year", "Year only", tuple(months[month])))
+            return pages
+
+        years.append(_group(f"events/years/{year}.md", f"Events in {year}", str(year), group, limit, by_month,
+                            "by month", breakdown))
+    return years
+
+
+def _actor_kinds(actors: list[Entity], limit: int) -> list[IndexPage]:
+    kinds = []
+    for kind in vocab.ACTOR_KINDS:
+        group = [actor for actor in actors if actor.kind == kind]
+        if group:
+            label = kind.replace("-", " ").capitalize()
+            folder = f"actors/kinds/{kind}"
+            title = f"Actors: {label}"
+            kinds.append(_group(f"{folder}.md", title, label, group, limit,
+                                lambda group=group, folder=folder, title=title: _by_initial(
+                                    group, folder, title, "name", lambda actor: actor.name),
+                                "by the first letter of the name"))
+    return kinds
+
+
+def _recommendation_addressees(recommendations: list[Entity], limit: int,
+                               addressee_name: Callable[[str], str]) -> list[IndexPage]:
+    # The one-page index groups by addressee id (Jinja's groupby sorts): the same order here.
+    pages = []
+    for addressee, group in groupby(sorted(recommendations, key=lambda r: r.addressee), key=lambda r: r.addressee):
+        group = list(group)
+        name = addressee_name(addressee)
+        folder = f"recommendations/addressees/{addressee}"
+        title = f"Recommendations to {name}"
+        pages.append(_group(f"{folder}.md", title, name, group, limit,
+                            lambda group=group, folder=folder, title=title: _by_initial(
+                                group, folder, title, "title", lambda r: r.title),
+                            "by the first letter of the title"))
+    return pages
+
+
+def split_index(type_: str, entities: list[Entity], limit: int,
+                actor_name: Callable[[str], str] = str) -> Optional[IndexPage]:
+    """The section's index as a tree of pages, or None when one page holds it (``len(entities) <= limit``).
+
+    ``entities`` are the section's in reading order (``KnowledgeBase.all``);
+    ``actor_name`` gives an addressee's name from its id.
+    """
+    if limit < 1:
+        raise ValueError(f"an index page must list at least one entry; got {limit}")
+    entities = list(entities)
+    if len(entities) <= limit:
+        return None
+    folder = vocab.FOLDERS[type_]
+    if type_ == "event":
+        children, grouping = _event_years(entities, limit), "by year"
+    elif type_ == "actor":
+        children, grouping = _actor_kinds(entities, limit), "by kind"
+    elif type_ == "recommendation":
+        children, grouping = _recommendation_addressees(entities, limit, actor_name), "by addressee"
+    else:
+        children = _by_initial(entities, f"{folder}/letters", "Sources", "title", lambda source: source.title)
+        grouping = "by the first letter of the title"
+    return _overview(f"{folder}/index.md", folder.capitalize(), folder.capitalize(), entities, children, grouping)
+
+
+def pages(root: IndexPage) -> Iterator[IndexPage]:
+    """Every page of the tree, the overview first, each with its parent and its previous and next sibling."""
+    yield root
+    yield from _descendants(root)
+
+
+def _descendants(parent: IndexPage) -> Iterator[IndexPage]:
+    siblings = parent.children
+    for position, child in enumerate(siblings):
+        linked = replace(child, parent=parent,
+                         previous=siblings[position - 1] if position > 0 else None,
+                         next=siblings[position + 1] if position + 1 < len(siblings) else None)
+        yield linked
+        yield from _descendants(linked)
+
+
+def leaves(root: IndexPage) -> Iterable[IndexPage]:
+    return [page for page in pages(root) if page.is_leaf]

@@ -1,0 +1,195 @@
+"""Section indexes split into pages above ``index_page_entries`` (kbgen.indexes).
+
+The knowledge base here is the valid fixture plus a few entities, so that at a
+limit of 2 every kind of split happens: years, a year by month (with an event
+known only to the year), kinds, a kind by initial (with a name in another
+script), addressees, an addressee by initial, sources by initial. Some new ids
+are the names of the split folders (``years``, ``kinds``, ``addressees``,
+``letters``): their entity pages and the split pages must both work.
+
+Regenerate the golden pages with ``KBGEN_UPDATE_GOLDEN=1`` and review the diff.
+"""
+
+import os
+import posixpath
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import VALID, docs_copy, make_knowledge_base, mkdocs_build, site_config
+from sitecheck import broken_links, parse, target_file
+from kbgen import indexes, vocab
+from kbgen.config import KbgenConfig
+from kbgen.pipeline import read_knowledge_base
+from kbgen.render import render_site
+
+GOLDEN = Path(__file__).parent / "golden" / "split-indexes"
+LIMIT = 2
+CITED = "citations:\n  - source: field-report\n"
+
+EXTRA = {
+    # Actors: "state" gets four (split by initial: a, n, s, other), "political-party" one.
+    "entities/actors/al-qasr.yml": f"name: Al-Qasr\nkind: state\nsummary: A state.\n{CITED}",
+    "entities/actors/arabic-name.yml": f"name: العراق\nkind: state\nsummary: A state named in Arabic script.\n{CITED}",
+    "entities/actors/kinds.yml": f"name: Ḥizb al-Kinds\nkind: political-party\nsummary: A party.\n{CITED}",
+    # Events: 2019 (one), 2024 (three: split into the year-only events and March), 2025 (the fixture's two).
+    "entities/events/old-raid.yml": f'title: Old raid\ndate: "2019-11~"\nkind: attack\nsummary: A raid.\n'
+                                    f"participants:\n  - actor: river-brigade\n    role: initiator\n{CITED}",
+    "entities/events/years.yml": f'title: Years of talks\ndate: "2024"\nkind: diplomatic\nsummary: Talks.\n'
+                                 f"participants:\n  - actor: northland\n    role: participant\n{CITED}",
+    "entities/events/talks-open.yml": f'title: Talks open\ndate: "2024-03-05"\nkind: diplomatic\nsummary: Talks open.\n'
+                                      f"participants:\n  - actor: southland\n    role: participant\n{CITED}",
+    "entities/events/talks-close.yml": f'title: Talks close\ndate: "2024-03-20"\nkind: diplomatic\nsummary: Talks end.\n'
+                                       f"participants:\n  - actor: southland\n    role: participant\n{CITED}",
+    # Recommendations: three to Southland (split by initial: a, r, s), one to Northland.
+    "entities/recommendations/addressees.yml": f"title: Arm the border guards\naddressee: southland\nsummary: Arm them.\n{CITED}",
+    "entities/recommendations/stop-raids.yml": f"title: Stop raids\naddressee: southland\nsummary: Stop them.\n{CITED}",
+    "entities/recommendations/open-border.yml": f"title: Open the border\naddressee: northland\nsummary: Open it.\n{CITED}",
+    # Sources: three (split by initial: a, z; the opening quote mark is not the initial).
+    "entities/sources/annual-review.yml": 'title: Annual review\npublished: "2024-01-02"\n',
+    "entities/sources/letters.yml": 'title: “Zeta” letters\npublished: "2023"\n',
+}
+
+EXPECTED_PAGES = {
+    "actor": ["actors/index.md", "actors/kinds/state.md", "actors/kinds/state/a.md", "actors/kinds/state/n.md",
+              "actors/kinds/state/s.md", "actors/kinds/state/other.md", "actors/kinds/armed-group.md",
+              "actors/kinds/political-party.md"],
+    "event": ["events/index.md", "events/years/2019.md", "events/years/2024.md", "events/years/2024/year-only.md",
+              "events/years/2024/03.md", "events/years/2025.md"],
+    "recommendation": ["recommendations/index.md", "recommendations/addressees/northland.md",
+                       "recommendations/addressees/southland.md", "recommendations/addressees/southland/a.md",
+                       "recommendations/addressees/southland/r.md", "recommendations/addressees/southland/s.md"],
+    "source": ["sources/index.md", "sources/letters/a.md", "sources/letters/z.md"],
+}
+
+
+@pytest.fixture(scope="module")
+def split_kb_root(tmp_path_factory) -> Path:
+    return make_knowledge_base(tmp_path_factory.mktemp("split-indexes") / "kb", EXTRA)
+
+
+@pytest.fixture(scope="module")
+def split_pages(split_kb_root) -> dict[str, str]:
+    """The generated index pages (one-page or split) of every section, by path."""
+    files = render_site(read_knowledge_base(split_kb_root), index_page_entries=LIMIT)
+    return {f.path: f.content for f in files if f.path in _all_expected() or _is_split_page(f.path)}
+
+
+def _all_expected() -> set[str]:
+    return {path for paths in EXPECTED_PAGES.values() for path in paths}
+
+
+def _is_split_page(path: str) -> bool:
+    return bool(re.match(r"(actors/kinds|events/years|recommendations/addressees|sources/letters)/", path))
+
+
+def _markdown_links(page: str, content: str) -> list[str]:
+    """The pages a generated page links to, as paths under the docs root."""
+    return [posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
+            for target in re.findall(r"\]\(([^)#]+\.md)\)", content)]
+
+
+def _entity_page(entity) -> str:
+    return f"{vocab.FOLDERS[entity.type]}/{entity.id}.md"
+
+
+def test_each_section_splits_into_the_expected_pages(split_pages):
+    assert sorted(split_pages) == sorted(_all_expected())
+
+
+def test_every_entity_is_on_exactly_one_leaf_page_and_every_page_is_reachable(split_kb_root, split_pages):
+    kb = read_knowledge_base(split_kb_root)
+    for type_, expected in EXPECTED_PAGES.items():
+        root = indexes.split_index(type_, kb.all(type_), LIMIT, actor_name=lambda id_: kb.get("actor", id_).name)
+        tree = list(indexes.pages(root))
+        assert [page.path for page in tree] == expected
+        listed = [entity.id for leaf in indexes.leaves(root) for entity in leaf.entities]
+        assert sorted(listed) == sorted(entity.id for entity in kb.all(type_))  # each once, none missing
+        for leaf in indexes.leaves(root):
+            links = _markdown_links(leaf.path, split_pages[leaf.path])
+            assert [_entity_page(e) for e in leaf.entities] == [link for link in links if link.count("/") == 1
+                                                                and not link.endswith("index.md")]
+        # Following the Markdown links from the section index reaches every page of the section.
+        reached, queue = set(), [expected[0]]
+        while queue:
+            page = queue.pop()
+            if page not in reached and page in split_pages:
+                reached.add(page)
+                queue += _markdown_links(page, split_pages[page])
+        assert reached == set(expected)
+
+
+def test_a_limit_at_the_section_size_changes_nothing():
+    kb = read_knowledge_base(VALID)
+    largest = max(len(kb.all(type_)) for type_ in vocab.ENTITY_TYPES)
+    assert render_site(kb, index_page_entries=largest) == render_site(kb)  # the golden files of tests/golden/valid
+    assert render_site(kb, index_page_entries=largest - 1) != render_site(kb)
+    assert indexes.split_index("actor", kb.all("actor"), largest) is None
+
+
+@pytest.mark.parametrize("value, errors", [(None, 0), (2, 0), (0, 1), (-5, 1), ("ten", 1), (True, 1)])
+def test_plugin_option_is_a_whole_number_of_at_least_one(value, errors):
+    config = KbgenConfig()
+    config.load_dict({} if value is None else {"index_page_entries": value})
+    assert len(config.validate()[0]) == errors
+    if not errors:
+        assert config.index_page_entries == (indexes.DEFAULT_INDEX_PAGE_ENTRIES if value is None else value)
+
+
+def test_initials_fold_case_and_diacritics():
+    assert [indexes.initial(name) for name in ("Ḥizb", "al-Nujaba", "“Zeta”", "العراق", "1920 Revolution", "")] == \
+        ["h", "a", "z", "other", "other", "other"]
+
+
+def test_split_pages_match_golden_files(split_pages):
+    if os.environ.get("KBGEN_UPDATE_GOLDEN"):
+        for path, content in split_pages.items():
+            (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / path).write_text(content, encoding="utf-8")
+    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*") if p.is_file()}
+    assert sorted(split_pages) == sorted(expected)
+    for path in split_pages:
+        assert split_pages[path] == expected[path], f"{path} differs from tests/golden/split-indexes/{path}"
+
+
+# -- a real MkDocs build with the plugin option ---------------------------------
+
+@pytest.fixture(scope="module")
+def split_site(split_kb_root, tmp_path_factory):
+    work = tmp_path_factory.mktemp("split-site")
+    config = site_config(split_kb_root, docs_copy(work / "docs"), work / "site")
+    kbgen_options = next(entry["kbgen"] for entry in config["plugins"] if isinstance(entry, dict) and "kbgen" in entry)
+    kbgen_options["index_page_entries"] = LIMIT
+    result = mkdocs_build(config, work)
+    assert result.returncode == 0, result.stderr
+    return work / "site", result.stderr
+
+
+def test_split_site_builds_strict_with_working_links_and_no_split_page_in_the_nav(split_site):
+    site, log = split_site
+    assert broken_links(site) == []
+    assert "not included in the \"nav\"" not in log  # not_in_nav covers the split pages
+    home_links = [url for tag, url in parse(target_file(site, "/")).links if tag == "a"]
+    for paths in EXPECTED_PAGES.values():
+        for path in paths:
+            url = "/" + path.removesuffix("index.md").removesuffix(".md") + ("/" if not path.endswith("index.md") else "")
+            assert target_file(site, url).is_file(), url
+            if not path.endswith("index.md"):
+                assert not any(link.rstrip("/").endswith(url.rstrip("/")) for link in home_links), url
+
+
+def _heading(page: Path) -> str:
+    return re.search(r"<h1[^>]*>([^<]*)", page.read_text(encoding="utf-8")).group(1)
+
+
+def test_entity_ids_named_like_split_folders_keep_their_pages(split_site):
+    site, _ = split_site
+    for url, title in [("/events/years/", "Years of talks"), ("/actors/kinds/", "Ḥizb al-Kinds"),
+                       ("/recommendations/addressees/", "Arm the border guards"), ("/sources/letters/", "“Zeta” letters")]:
+        assert _heading(target_file(site, url)) == title, url
+    assert _heading(target_file(site, "/events/years/2024/")) == "Events in 2024"
+    year_links = [url for tag, url in parse(target_file(site, "/events/years/2024/")).links if tag == "a"]
+    assert "year-only/" in year_links and "03/" in year_links and "../2019/" in year_links and "../2025/" in year_links
+    only = [url for tag, url in parse(target_file(site, "/events/years/2024/year-only/")).links if tag == "a"]
+    assert "../../" in only  # /events/years/: the event "years", listed on the page of 2024's year-only events
