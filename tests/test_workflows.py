@@ -55,7 +55,7 @@ def test_pages_workflow_deploys_main_with_the_official_actions():
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
     build = [step.get("run") for step in workflow["jobs"]["build"]["steps"]]
-    assert "make build" in build  # make build = kbgen validate + mkdocs build --strict
+    assert "make build" in build  # mkdocs build --strict: the kbgen plugin validates first and stops on any problem
 
 
 def test_pre_commit_config_runs_the_published_hook():
