@@ -28,7 +28,6 @@ from typing import Optional
 
 from grandalf.graphs import Edge as LayoutEdge
 from grandalf.graphs import Vertex, graph_core
-from grandalf.layouts import DummyVertex, SugiyamaLayout
 
 from . import paths, vocab
 from .graph import KnowledgeBase
@@ -146,6 +145,10 @@ def _parts(vertices: list[Vertex], edges: list[LayoutEdge]) -> list[graph_core]:
 
 def _layout(vertices: list[Vertex], edges: list[LayoutEdge]) -> None:
     """Lay out every connected part, then stack the parts top to bottom."""
+    # Imported here: only the whole-graph page uses it, and it imports numpy (0.1 s) on
+    # every `kbgen validate` otherwise.
+    from grandalf.layouts import DummyVertex, SugiyamaLayout
+
     offset = 0.0
     for part in _parts(vertices, edges):
         layout = SugiyamaLayout(part)
