@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
+import markupsafe
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,7 +29,7 @@ from conftest import REPO, assert_written_values_published, make_knowledge_base
 from kbgen import prose
 from kbgen.load import _FORBIDDEN_CHARACTERS
 from kbgen.pipeline import check_knowledge_base
-from kbgen.render import md_escape, render_prose, render_site
+from kbgen.render import front_matter_text, md_escape, render_prose, render_site
 
 # Any character a YAML file can carry as text: control characters are refused by
 # the loader (tests/cases/control-character.yml), surrogates cannot be UTF-8.
@@ -186,6 +187,15 @@ def test_arbitrary_text_is_inert_on_every_page_and_exact_in_kb_json(fields):
             folder, id_ = Path(path).parent.name, Path(path).stem
             entity = next(e for e in data["entities"][folder] if e["id"] == id_)
             assert_written_values_published(entity, yaml.safe_load(text), path)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.characters(exclude_categories=["Cs"])))
+def test_front_matter_title_reads_back_exactly_as_mkdocs_reads_it(text):
+    """Any title (line separators, BOMs and characters YAML cannot hold raw included) is one
+    double-quoted YAML string that MkDocs' front-matter reader gives back as the escaped text."""
+    _, meta = get_data(f"---\ntitle: {front_matter_text(text)}\n---\n\n# x\n")
+    assert meta == {"title": str(markupsafe.escape(text))}
 
 
 @settings(max_examples=300, deadline=None)
