@@ -344,7 +344,7 @@ def bench_size(size: int, work: Path, repeat: int, build_repeat: int) -> dict:
     result["pages"] = stages[0]["pages"]
     print(f"[{size}] generate {result['generate_s']:.2f}s {result['generate_stages_s']}", file=sys.stderr)
 
-    # Full build with the plugin, as `make build` runs it (validate + mkdocs build --strict).
+    # Full build with the plugin, as `make build` runs it (mkdocs build --strict; the plugin validates).
     docs = hand_written_docs(work / f"docs-{size}")
     plugin_config = work / f"mkdocs-{size}-plugin.yml"
     plugin_config.write_text(yaml.safe_dump(site_config(root, docs, work / f"site-{size}-plugin", True), sort_keys=False))
@@ -352,7 +352,7 @@ def bench_size(size: int, work: Path, repeat: int, build_repeat: int) -> dict:
     result["build_plugin_s"] = median([w for w, _ in builds])
     result["build_peak_mb"] = max(m for _, m in builds)
     result["build_plugin_cpu_s"] = median(CPU_SECONDS.pop("mkdocs build"))
-    result["make_build_s"] = result["validate_s"] + result["build_plugin_s"]
+    result["make_build_s"] = result["build_plugin_s"]
     result.update(site_sizes(work / f"site-{size}-plugin"))
     print(f"[{size}] build with plugin {result['build_plugin_s']:.1f}s", file=sys.stderr)
 
@@ -365,7 +365,8 @@ def bench_size(size: int, work: Path, repeat: int, build_repeat: int) -> dict:
     result["build_bare_s"] = median([w for w, _ in bare])
     result["build_bare_cpu_s"] = median(CPU_SECONDS.pop("mkdocs build"))
     result["plugin_over_bare"] = result["build_plugin_s"] / result["build_bare_s"]
-    result["kbgen_share"] = (result["validate_s"] + result["generate_s"]) / result["make_build_s"]
+    # Page generation includes loading and validating: it is all the plugin does before MkDocs' own work.
+    result["kbgen_share"] = result["generate_s"] / result["make_build_s"]
     print(f"[{size}] bare build {result['build_bare_s']:.1f}s", file=sys.stderr)
 
     # `mkdocs serve` rebuild after a one-file edit: the plugin's part (on_files), cache warm.
@@ -456,8 +457,8 @@ ROWS = [
     ("build_plugin_s", "mkdocs build with kbgen plugin, s (CPU s)", lambda r: f"{r['build_plugin_s']:.1f} ({r['build_plugin_cpu_s']:.1f})"),
     ("build_bare_s", "bare mkdocs build of the same pages, s (CPU s)", lambda r: f"{r['build_bare_s']:.1f} ({r['build_bare_cpu_s']:.1f})"),
     ("plugin_over_bare", "plugin build / bare build", lambda r: f"{r['plugin_over_bare']:.2f}"),
-    ("make_build_s", "make build (validate + build), s", lambda r: f"{r['make_build_s']:.1f}"),
-    ("kbgen_share", "kbgen share (validate + generate) of make build", lambda r: f"{100 * r['kbgen_share']:.1f} %"),
+    ("make_build_s", "make build (mkdocs build --strict, plugin on), s", lambda r: f"{r['make_build_s']:.1f}"),
+    ("kbgen_share", "kbgen share (load → pages) of make build", lambda r: f"{100 * r['kbgen_share']:.1f} %"),
     ("build_peak_mb", "mkdocs build peak memory, MB", lambda r: f"{r['build_peak_mb']:.0f}"),
     ("serve_on_files_after_edit_s", "serve rebuild after one edit: kbgen on_files, s", lambda r: f"{r['serve_on_files_after_edit_s']:.2f} (cold {r['serve_on_files_cold_s']:.2f})"),
     ("site_mb", "site size, MB", lambda r: f"{r['site_mb']:.1f}"),
