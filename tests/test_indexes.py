@@ -29,9 +29,10 @@ LIMIT = 2
 CITED = "citations:\n  - source: field-report\n"
 
 EXTRA = {
-    # Actors: "state" gets four (split by initial: a, n, s, other), "political-party" one.
+    # Actors: "state" gets five (split by initial: a, n, s, other), "political-party" one.
     "entities/actors/al-qasr.yml": f"name: Al-Qasr\nkind: state\nsummary: A state.\n{CITED}",
     "entities/actors/arabic-name.yml": f"name: العراق\nkind: state\nsummary: A state named in Arabic script.\n{CITED}",
+    "entities/actors/sahel-league.yml": f"name: Sahel League\nkind: state\nsummary: A state.\n{CITED}",
     "entities/actors/kinds.yml": f"name: Ḥizb al-Kinds\nkind: political-party\nsummary: A party.\n{CITED}",
     # Events: 2019 (one), 2024 (three: split into the year-only events and March), 2025 (the fixture's two).
     "entities/events/old-raid.yml": f'title: Old raid\ndate: "2019-11~"\nkind: attack\nsummary: A raid.\n'
@@ -42,10 +43,12 @@ EXTRA = {
                                       f"participants:\n  - actor: southland\n    role: participant\n{CITED}",
     "entities/events/talks-close.yml": f'title: Talks close\ndate: "2024-03-20"\nkind: diplomatic\nsummary: Talks end.\n'
                                        f"participants:\n  - actor: southland\n    role: participant\n{CITED}",
-    # Recommendations: three to Southland (split by initial: a, r, s), one to Northland.
+    # Recommendations: by the addressee's initial: N (Northland, one) and S (Southland three,
+    # Sahel League one: over the limit, so a page per addressee).
     "entities/recommendations/addressees.yml": f"title: Arm the border guards\naddressee: southland\nsummary: Arm them.\n{CITED}",
     "entities/recommendations/stop-raids.yml": f"title: Stop raids\naddressee: southland\nsummary: Stop them.\n{CITED}",
     "entities/recommendations/open-border.yml": f"title: Open the border\naddressee: northland\nsummary: Open it.\n{CITED}",
+    "entities/recommendations/hold-talks.yml": f"title: Hold talks\naddressee: sahel-league\nsummary: Talk.\n{CITED}",
     # Sources: three (split by initial: a, z; the opening quote mark is not the initial).
     "entities/sources/annual-review.yml": 'title: Annual review\npublished: "2024-01-02"\n',
     "entities/sources/letters.yml": 'title: “Zeta” letters\npublished: "2023"\n',
@@ -57,9 +60,8 @@ EXPECTED_PAGES = {
               "actors/kinds/political-party.md"],
     "event": ["events/index.md", "events/years/2019.md", "events/years/2024.md", "events/years/2024/year-only.md",
               "events/years/2024/03.md", "events/years/2025.md"],
-    "recommendation": ["recommendations/index.md", "recommendations/addressees/northland.md",
-                       "recommendations/addressees/southland.md", "recommendations/addressees/southland/a.md",
-                       "recommendations/addressees/southland/r.md", "recommendations/addressees/southland/s.md"],
+    "recommendation": ["recommendations/index.md", "recommendations/addressees/n.md", "recommendations/addressees/s.md",
+                       "recommendations/addressees/s/sahel-league.md", "recommendations/addressees/s/southland.md"],
     "source": ["sources/index.md", "sources/letters/a.md", "sources/letters/z.md"],
 }
 
@@ -193,3 +195,19 @@ def test_entity_ids_named_like_split_folders_keep_their_pages(split_site):
     assert "year-only/" in year_links and "03/" in year_links and "../2019/" in year_links and "../2025/" in year_links
     only = [url for tag, url in parse(target_file(site, "/events/years/2024/year-only/")).links if tag == "a"]
     assert "../../" in only  # /events/years/: the event "years", listed on the page of 2024's year-only events
+
+
+def test_a_crowded_letter_is_split_into_runs_of_whole_addressees_not_a_page_each(split_kb_root):
+    """Many addressees with a recommendation or two each share pages, up to the limit, none cut in two."""
+    kb = read_knowledge_base(split_kb_root)
+    recommendations = kb.all("recommendation")
+    names = {"southland": "Southland", "northland": "Sahel North", "sahel-league": "Sahel League"}
+    root = indexes.split_index("recommendation", recommendations, 3, names.__getitem__)
+    (letter,) = root.children
+    assert letter.path == "recommendations/addressees/s.md"
+    runs = [[r.addressee for r in page.entities] for page in letter.children]
+    # By addressee id: Northland (1) and Sahel League (1) fit one page; Southland's three fill the next.
+    assert runs == [["northland", "sahel-league"], ["southland"] * 3]
+    assert [page.path for page in letter.children] == ["recommendations/addressees/s/northland.md",
+                                                       "recommendations/addressees/s/southland.md"]
+    assert letter.children[0].title == "Recommendations to Sahel North – Sahel League"

@@ -8,13 +8,13 @@ its own, and a group still above the limit is split again:
   (``events/years/2024/03.md``; events dated only to the year on ``.../year-only.md``);
 - actors: by kind (``actors/kinds/armed-group.md``), then by the name's initial
   (``actors/kinds/armed-group/a.md``; ``other.md`` for names not starting with a–z);
-- recommendations: by addressee (``recommendations/addressees/<actor id>.md``),
-  then by the title's initial;
+- recommendations: by the initial of the addressee's name (``recommendations/addressees/s.md``,
+  grouped by addressee), then in runs of whole addressees named by the first
+  (``recommendations/addressees/s/southland.md``);
 - sources (one list by title): by the title's initial (``sources/letters/a.md``).
 
-The second split is the last: a month or an initial holding more than the
-limit stays one page, and an overview lists all its groups (at 10,000 synthetic
-entities, ~1,000 addressees of 1,500 recommendations).
+The second split is the last: a month, an initial or an addressee holding more
+than the limit stays one page.
 
 Every event has a year (``EdtfDate`` keeps a start or an end, each with a
 year), so every event lands on a year page.
@@ -170,18 +170,48 @@ def _actor_kinds(actors: list[Entity], limit: int) -> list[IndexPage]:
 
 def _recommendation_addressees(recommendations: list[Entity], limit: int,
                                addressee_name: Callable[[str], str]) -> list[IndexPage]:
+    """Pages by the first letter of the addressee's name, grouped by addressee. A letter over
+    the limit is split into runs of whole addressees of at most ``limit`` recommendations,
+    each page named by its first addressee: a page per addressee would mostly hold one line
+    (1,500 synthetic recommendations have 1,000 addressees, all named "Actor ...")."""
+    by_letter: dict[str, list[Entity]] = {}
     # The one-page index groups by addressee id (Jinja's groupby sorts): the same order here.
+    for recommendation in sorted(recommendations, key=lambda r: r.addressee):
+        by_letter.setdefault(initial(addressee_name(recommendation.addressee)), []).append(recommendation)
     pages = []
-    for addressee, group in groupby(sorted(recommendations, key=lambda r: r.addressee), key=lambda r: r.addressee):
-        group = list(group)
-        name = addressee_name(addressee)
-        folder = f"recommendations/addressees/{addressee}"
-        title = f"Recommendations to {name}"
-        pages.append(_group(f"{folder}.md", title, name, group, limit,
-                            lambda group=group, folder=folder, title=title: _by_initial(
-                                group, folder, title, "title", lambda r: r.title),
-                            "by the first letter of the title"))
+    for letter in sorted(by_letter, key=lambda key: (key == OTHER_INITIAL, key)):
+        group = by_letter[letter]
+        folder = f"recommendations/addressees/{letter}"
+        title = ("Recommendations to addressees not starting with A–Z" if letter == OTHER_INITIAL
+                 else f"Recommendations to addressees starting with {letter.upper()}")
+        addressees = [(addressee, list(items)) for addressee, items in groupby(group, key=lambda r: r.addressee)]
+        breakdown = tuple(IndexPart(addressee_name(addressee), len(items)) for addressee, items in addressees)
+
+        def runs(folder=folder, addressees=addressees) -> list[IndexPage]:
+            split = []
+            for run in _runs(addressees, limit):
+                first, last = addressee_name(run[0][0]), addressee_name(run[-1][0])
+                names = first if len(run) == 1 else f"{first} – {last}"
+                split.append(IndexPage(f"{folder}/{run[0][0]}.md", f"Recommendations to {names}", names,
+                                       tuple(item for _, items in run for item in items)))
+            return split
+
+        pages.append(_group(f"{folder}.md", title, _initial_label(letter), group, limit, runs,
+                            "by addressee", breakdown))
     return pages
+
+
+def _runs(groups: list[tuple[str, list[Entity]]], limit: int) -> list[list[tuple[str, list[Entity]]]]:
+    """Consecutive groups packed into runs of at most ``limit`` entities; a larger group is a run of its own."""
+    runs: list[list[tuple[str, list[Entity]]]] = []
+    count = 0
+    for key, items in groups:
+        if not runs or count + len(items) > limit:
+            runs.append([])
+            count = 0
+        runs[-1].append((key, items))
+        count += len(items)
+    return runs
 
 
 def split_index(type_: str, entities: list[Entity], limit: int,
@@ -202,7 +232,7 @@ def split_index(type_: str, entities: list[Entity], limit: int,
     elif type_ == "actor":
         children, grouping = _actor_kinds(entities, limit), "by kind"
     elif type_ == "recommendation":
-        children, grouping = _recommendation_addressees(entities, limit, actor_name), "by addressee"
+        children, grouping = _recommendation_addressees(entities, limit, actor_name), "by the first letter of the addressee"
     else:
         children = _by_initial(entities, f"{folder}/letters", "Sources", "title", lambda source: source.title)
         grouping = "by the first letter of the title"
