@@ -10,7 +10,9 @@ its own, and a group still above the limit is split again:
   (``actors/kinds/armed-group/a.md``; ``other.md`` for names not starting with a–z);
 - recommendations: by addressee (``recommendations/addressees/<actor id>.md``),
   then by the title's initial;
-- sources (one list by title): by the title's initial (``sources/letters/a.md``).
+- sources (one list by title): by the title's initial (``sources/letters/a.md``);
+- a tag's page (``tags/<tag>/index.md``, see :func:`tag_index`): by type
+  (``tags/<tag>/events.md``), then by the name's or title's initial (``tags/<tag>/events/a.md``).
 
 The second split is the last: a month or an initial holding more than the
 limit stays one page, and an overview lists all its groups (at 10,000 synthetic
@@ -207,6 +209,38 @@ def split_index(type_: str, entities: list[Entity], limit: int,
         children = _by_initial(entities, f"{folder}/letters", "Sources", "title", lambda source: source.title)
         grouping = "by the first letter of the title"
     return _overview(f"{folder}/index.md", folder.capitalize(), folder.capitalize(), entities, children, grouping)
+
+
+def tag_index(tag: str, entities: Iterable[Entity], limit: int) -> IndexPage:
+    """A tag's pages: ``tags/<tag>/index.md`` (URL ``/tags/<tag>/``) lists its entities grouped by type.
+
+    Above ``limit`` it becomes an overview of one page per type (``tags/<tag>/events.md``), and a
+    type still above the limit is split by the first letter of the name or title
+    (``tags/<tag>/events/a.md``), as the section indexes are. ``entities`` are the tag's in
+    reading order (``KnowledgeBase.tagged``).
+
+    The tag's page is ``index.md`` in a folder of its own, not ``tags/<tag>.md``: a tag named
+    ``index`` would then be ``tags/index.md``, which MkDocs serves at ``/tags/``, the address of
+    the tags overview (``tags.md``). In its own folder no tag name can meet another page.
+    """
+    if limit < 1:
+        raise ValueError(f"an index page must list at least one entry; got {limit}")
+    entities = list(entities)
+    folder, title = f"tags/{tag}", f"Tag: {tag}"
+    if len(entities) <= limit:
+        return IndexPage(f"{folder}/index.md", title, tag, tuple(entities))
+    types = []
+    for type_ in vocab.ENTITY_TYPES:
+        group = [entity for entity in entities if entity.type == type_]
+        if group:
+            plural = vocab.FOLDERS[type_]
+            field_name = "name" if type_ == "actor" else "title"
+            types.append(_group(f"{folder}/{plural}.md", f"{title}, {plural}", plural.capitalize(), group, limit,
+                                lambda group=group, plural=plural, field_name=field_name: _by_initial(
+                                    group, f"{folder}/{plural}", f"{title}, {plural}", field_name,
+                                    lambda entity: entity.title),
+                                f"by the first letter of the {field_name}"))
+    return _overview(f"{folder}/index.md", title, tag, entities, types, "by type")
 
 
 def pages(root: IndexPage) -> Iterator[IndexPage]:
