@@ -10,6 +10,7 @@ Regenerate the golden pages with ``KBGEN_UPDATE_GOLDEN=1`` and review the diff.
 """
 
 import html
+import json
 import os
 import posixpath
 import re
@@ -186,3 +187,13 @@ def test_a_tag_named_index_has_its_own_page_beside_the_tags_overview(tags_site):
     source = target_file(site, "/sources/annual-review/").read_text(encoding="utf-8")
     assert re.findall(r'<a href="([^"]+)" class="kb-tag">', source) == ["../../tags/index/"]
     assert "../" in [url for tag, url in parse(target_file(site, "/tags/index/")).links if tag == "a"]
+
+
+def test_search_still_ranks_pages_by_their_tags_without_materials_tags_plugin(tags_site):
+    site, _ = tags_site
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["fields"]["tags"]["boost"] > index["config"]["fields"]["title"]["boost"]
+    tagged = {doc["location"]: doc.get("tags") for doc in index["docs"] if "#" not in doc["location"]}
+    assert tagged["sources/annual-review/"] == ["index"]
+    assert tagged["actors/arabic-name/"] == ["index", "border"]
+    assert not (site / "tags.json").exists()  # the tags plugin's export: the plugin is gone

@@ -114,7 +114,7 @@ def tag_path(tag: str) -> str:
 
 @pass_context
 def _tag_link(context, tag: str) -> Markup:
-    # Raw HTML, for its class: the infobox styles tag links as chips.
+    # Raw HTML, so that the link keeps its class (no attribute lists in our Markdown).
     url = paths.page_url(context["page"], tag_path(tag))
     return Markup(f'<a href="{url}" class="kb-tag">{md_escape(tag)}</a>')
 
