@@ -10,9 +10,7 @@ its own, and a group still above the limit is split again:
   (``actors/kinds/armed-group/a.md``; ``other.md`` for names not starting with a–z);
 - recommendations: by addressee (``recommendations/addressees/<actor id>.md``),
   then by the title's initial;
-- sources (one list by title): by the title's initial (``sources/letters/a.md``);
-- a tag's page (``tags/<tag>/index.md``, see :func:`tag_index`): by type
-  (``tags/<tag>/events.md``), then by the name's or title's initial (``tags/<tag>/events/a.md``).
+- sources (one list by title): by the title's initial (``sources/letters/a.md``).
 
 The second split is the last: a month or an initial holding more than the
 limit stays one page, and an overview lists all its groups (at 10,000 synthetic
@@ -24,6 +22,10 @@ year), so every event lands on a year page.
 Entity pages are ``<folder>/<id>.md``, one level above every split page, so an
 entity whose id is ``years`` or ``kinds`` never meets one. Pages are plain
 data here; ``render`` turns them into Markdown with the section's templates.
+
+A tag's page (``tags/<tag>/index.md``, :func:`tag_index`) splits the same way:
+by type (``tags/<tag>/events.md``), then by the name's or title's initial
+(``tags/<tag>/events/a.md``).
 """
 
 from __future__ import annotations
