@@ -36,6 +36,7 @@ PAGE_TYPES = [
     ("/sources/us-iran-competition-over-iraq/", "source"),
     ("/graph/", "graph"),
     ("/tags/", "tags"),
+    ("/tags/militias/", "tag"),
     ("/about/", "about"),
 ]
 
@@ -122,11 +123,21 @@ def test_tags_lead_to_the_tags_page_and_back(watched, site_url):
     expect(page.locator(".kb-updated time")).to_have_attribute("datetime", re.compile(r"^\d{4}-\d{2}-\d{2}$"))
     page.locator(".kb-infobox").get_by_role("link", name="militias").click()
     page.wait_for_load_state("networkidle")
-    expect(page).to_have_url(site_url + "/tags/#tag:militias")
-    expect(page.locator("table")).to_contain_text("Iran-backed armed groups in Iraq")  # the tag's description
-    page.locator("[id='tag:militias'] ~ ul").first.get_by_role("link", name="Kataib Hezbollah", exact=True).click()
+    expect(page).to_have_url(site_url + "/tags/militias/")  # the tag's own page
+    expect(page.locator("article")).to_contain_text("Iran-backed armed groups in Iraq")  # the tag's description
+    page.locator("h2#actors + ul").get_by_role("link", name="Kataib Hezbollah", exact=True).click()
     page.wait_for_load_state("networkidle")
     expect(page).to_have_url(site_url + "/actors/kataib-hezbollah/")
+    # From the tag's page up to the tags overview, whose table leads back to the tag.
+    page.go_back()
+    page.wait_for_load_state("networkidle")
+    page.locator("article").get_by_role("link", name="Tags", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    expect(page).to_have_url(site_url + "/tags/")
+    expect(page.locator("table")).to_contain_text("Iran-backed armed groups in Iraq")
+    page.locator("table").get_by_role("link", name="militias", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    expect(page).to_have_url(site_url + "/tags/militias/")
     assert watch.problems == [], "\n".join(watch.problems)
 
 

@@ -22,6 +22,10 @@ year), so every event lands on a year page.
 Entity pages are ``<folder>/<id>.md``, one level above every split page, so an
 entity whose id is ``years`` or ``kinds`` never meets one. Pages are plain
 data here; ``render`` turns them into Markdown with the section's templates.
+
+A tag's page (``tags/<tag>/index.md``, :func:`tag_index`) splits the same way:
+by type (``tags/<tag>/events.md``), then by the name's or title's initial
+(``tags/<tag>/events/a.md``).
 """
 
 from __future__ import annotations
@@ -237,6 +241,38 @@ def split_index(type_: str, entities: list[Entity], limit: int,
         children = _by_initial(entities, f"{folder}/letters", "Sources", "title", lambda source: source.title)
         grouping = "by the first letter of the title"
     return _overview(f"{folder}/index.md", folder.capitalize(), folder.capitalize(), entities, children, grouping)
+
+
+def tag_index(tag: str, entities: Iterable[Entity], limit: int) -> IndexPage:
+    """A tag's pages: ``tags/<tag>/index.md`` (URL ``/tags/<tag>/``) lists its entities grouped by type.
+
+    Above ``limit`` it becomes an overview of one page per type (``tags/<tag>/events.md``), and a
+    type still above the limit is split by the first letter of the name or title
+    (``tags/<tag>/events/a.md``), as the section indexes are. ``entities`` are the tag's in
+    reading order (``KnowledgeBase.tagged``).
+
+    The tag's page is ``index.md`` in a folder of its own, not ``tags/<tag>.md``: a tag named
+    ``index`` would then be ``tags/index.md``, which MkDocs serves at ``/tags/``, the address of
+    the tags overview (``tags.md``). In its own folder no tag name can meet another page.
+    """
+    if limit < 1:
+        raise ValueError(f"an index page must list at least one entry; got {limit}")
+    entities = list(entities)
+    folder, title = f"tags/{tag}", f"Tag: {tag}"
+    if len(entities) <= limit:
+        return IndexPage(f"{folder}/index.md", title, tag, tuple(entities))
+    types = []
+    for type_ in vocab.ENTITY_TYPES:
+        group = [entity for entity in entities if entity.type == type_]
+        if group:
+            plural = vocab.FOLDERS[type_]
+            field_name = "name" if type_ == "actor" else "title"
+            types.append(_group(f"{folder}/{plural}.md", f"{title}, {plural}", plural.capitalize(), group, limit,
+                                lambda group=group, plural=plural, field_name=field_name: _by_initial(
+                                    group, f"{folder}/{plural}", f"{title}, {plural}", field_name,
+                                    lambda entity: entity.title),
+                                f"by the first letter of the {field_name}"))
+    return _overview(f"{folder}/index.md", title, tag, entities, types, "by type")
 
 
 def pages(root: IndexPage) -> Iterator[IndexPage]:

@@ -122,12 +122,16 @@ def _link(context, entity: Entity, text: Optional[str] = None) -> Markup:
     return Markup(f"[{md_escape(text if text is not None else entity.title)}]({target})")
 
 
+def tag_path(tag: str) -> str:
+    """Where a tag's page lives (:func:`kbgen.indexes.tag_index`): ``tags/<tag>/index.md`` -> ``/tags/<tag>/``."""
+    return f"tags/{tag}/index.md"
+
+
 @pass_context
 def _tag_link(context, tag: str) -> Markup:
-    # Raw HTML: the anchor exists only after Material's tags plugin renders the listing,
-    # after MkDocs has checked Markdown links (which would report it as missing).
-    url = paths.page_url(context["page"], "tags.md")
-    return Markup(f'<a href="{url}#tag:{tag}" class="kb-tag">{md_escape(tag)}</a>')
+    # Raw HTML, so that the link keeps its class (no attribute lists in our Markdown).
+    url = paths.page_url(context["page"], tag_path(tag))
+    return Markup(f'<a href="{url}" class="kb-tag">{md_escape(tag)}</a>')
 
 
 @pass_context
@@ -202,6 +206,7 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
         link=_link,
         link_path=_link_path,
         tag_link=_tag_link,
+        tag_path=tag_path,
         vocab=vocab,
         folders=vocab.FOLDERS,
         timeline=timeline,
@@ -221,8 +226,8 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     ``last_updated`` maps an entity file (relative to the root) to the date it
     last changed (``history.last_changed``); pages of files not in it show no date.
     ``site_url`` and ``site_name`` (MkDocs' settings, when known) make feed links
-    and citations absolute and named. A section index listing more than
-    ``index_page_entries`` entities is split into pages (:mod:`kbgen.indexes`).
+    and citations absolute and named. A section index or a tag's page listing more
+    than ``index_page_entries`` entities is split into pages (:mod:`kbgen.indexes`).
     """
     env = make_environment(templates)
     env.globals["cite_this"] = lambda entity, style: cite_this(entity, style, site_url, site_name)
@@ -239,6 +244,7 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
         files += index_pages(kb, env, type_, index_page_entries)
     for name in ("graph", "tags"):
         files.append(GeneratedFile(f"{name}.md", env.get_template(f"{name}.md.j2").render(page=f"{name}.md", kb=kb)))
+    files += tag_pages(kb, env, index_page_entries)
     files.append(GeneratedFile("data/kb.json", knowledge_base_json(kb)))
     files += [GeneratedFile(f"data/schema/{name}", text) for name, text in schema_texts().items()]
     files += redirect_pages(kb, env)
@@ -259,6 +265,19 @@ def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int) -> 
     template = env.get_template("index-page.md.j2")
     return [GeneratedFile(page.path, template.render(page=page.path, index=page, kb=kb, type=type_))
             for page in indexes.pages(split)]
+
+
+def tag_pages(kb: KnowledgeBase, env: Environment, limit: int) -> list[GeneratedFile]:
+    """Each tag's page of its entries (a tag no entity carries has none), split like a section
+    index above ``limit`` entries (:func:`kbgen.indexes.tag_index`)."""
+    template = env.get_template("tag-page.md.j2")
+    files = []
+    for tag, description in kb.tags.items():
+        tagged = kb.tagged(tag)
+        if tagged:
+            files += [GeneratedFile(page.path, template.render(page=page.path, index=page, kb=kb, description=description))
+                      for page in indexes.pages(indexes.tag_index(tag, tagged, limit))]
+    return files
 
 
 def redirect_pages(kb: KnowledgeBase, env: Environment) -> list[GeneratedFile]:
