@@ -23,6 +23,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from . import diagram, paths, prose, vocab
+from .passthrough import passthrough
 from .exports import data_files
 from .exports.cite import cite_this
 from .exports.records import entity_record
@@ -131,12 +132,13 @@ def timeline(events: Iterable[Entity]) -> list[tuple[int, list[tuple[str, list[E
 
 @pass_context
 def _neighbourhood_graph(context, entity: Entity) -> Markup:
-    return Markup(diagram.neighbourhood_figure(context["kb"], entity, context["page"]))
+    figure = diagram.neighbourhood_figure(context["kb"], entity, context["page"])
+    return passthrough(figure) if figure else Markup("")  # most of a page's HTML tags: never parsed
 
 
 @pass_context
 def _whole_graph(context) -> Markup:
-    return Markup(diagram.whole_figure(context["kb"], context["page"]))
+    return passthrough(diagram.whole_figure(context["kb"], context["page"]))
 
 
 def day_in_words(iso_day: str) -> str:
@@ -180,7 +182,8 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["prose"] = render_prose
+    # Pre-rendered HTML blocks on pages are framed so Python-Markdown passes them through unparsed.
+    env.filters["prose"] = lambda text: passthrough(render_prose(text))
     env.filters["day_in_words"] = day_in_words
     env.filters["front_matter_text"] = front_matter_text
     env.globals.update(
@@ -208,7 +211,7 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     and citations absolute and named.
     """
     env = make_environment(templates)
-    env.globals["cite_this"] = lambda entity, style: cite_this(entity, style, site_url, site_name)
+    env.globals["cite_this"] = lambda entity, style: passthrough(cite_this(entity, style, site_url, site_name))
     last_updated = last_updated or {}
     files: list[GeneratedFile] = []
     for type_ in vocab.ENTITY_TYPES:
