@@ -66,3 +66,14 @@ def test_built_pages_have_no_frames_left(fixture_site):
     graphs = [html for html in built.values() if '<svg xmlns="http://www.w3.org/2000/svg" class="kb-graph-svg"' in html]
     proses = [html for html in built.values() if '<div class="kb-prose">' in html]
     assert graphs and proses
+
+
+def test_infobox_is_an_html_table_with_working_links(fixture_site):
+    """The infobox is pre-rendered HTML (no md_in_html): its links point at built pages, as MkDocs' would."""
+    page = fixture_site / "recommendations" / "resume-talks" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    box = html[html.index('<div class="kb-infobox">'):]
+    box = box[:box.index("</div>")]
+    assert "<table>" in box and "|" not in box  # a table, not Markdown table text
+    assert '<tr><td>Addressed to</td><td><a href="../../actors/southland/">Southland</a></td></tr>' in box
+    assert (page.parent / "../../actors/southland/index.html").resolve().is_file()

@@ -35,7 +35,7 @@ END = "<!-- /kbgen:html -->"
 def passthrough(html: str) -> Markup:
     """``html`` (one or more block-level elements, already safe) framed for the extension,
     as a Markdown block of its own."""
-    return Markup(f"{START}\n{html}\n{END}")
+    return Markup(f"{START}\n{html.strip()}\n{END}")
 
 
 class PassthroughPreprocessor(Preprocessor):

@@ -109,6 +109,14 @@ def _link(context, entity: Entity, text: Optional[str] = None) -> Markup:
 
 
 @pass_context
+def _page_link(context, entity: Entity) -> Markup:
+    """A link to an entity's page as raw HTML, for pre-rendered blocks (the infobox), which Markdown
+    does not parse: its address is the built page's, as MkDocs would have rewritten ``[..](x.md)``."""
+    url = paths.page_url(context["page"], page_path(entity))
+    return Markup(f'<a href="{url}">{md_escape(entity.title)}</a>')
+
+
+@pass_context
 def _tag_link(context, tag: str) -> Markup:
     # Raw HTML: the anchor exists only after Material's tags plugin renders the listing,
     # after MkDocs has checked Markdown links (which would report it as missing).
@@ -184,10 +192,12 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
     )
     # Pre-rendered HTML blocks on pages are framed so Python-Markdown passes them through unparsed.
     env.filters["prose"] = lambda text: passthrough(render_prose(text))
+    env.filters["passthrough"] = passthrough
     env.filters["day_in_words"] = day_in_words
     env.filters["front_matter_text"] = front_matter_text
     env.globals.update(
         link=_link,
+        page_link=_page_link,
         link_path=_link_path,
         tag_link=_tag_link,
         vocab=vocab,
