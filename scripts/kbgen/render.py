@@ -23,6 +23,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from . import diagram, indexes, paths, prose, vocab
+from .passthrough import passthrough
 from .exports import data_files
 from .exports.cite import cite_this
 from .exports.common import json_text
@@ -128,6 +129,14 @@ def tag_path(tag: str) -> str:
 
 
 @pass_context
+def _page_link(context, entity: Entity) -> Markup:
+    """A link to an entity's page as raw HTML, for pre-rendered blocks (the infobox), which Markdown
+    does not parse: its address is the built page's, as MkDocs would have rewritten ``[..](x.md)``."""
+    url = paths.page_url(context["page"], page_path(entity))
+    return Markup(f'<a href="{url}">{md_escape(entity.title)}</a>')
+
+
+@pass_context
 def _tag_link(context, tag: str) -> Markup:
     # Raw HTML, so that the link keeps its class (no attribute lists in our Markdown).
     url = paths.page_url(context["page"], tag_path(tag))
@@ -150,12 +159,13 @@ def timeline(events: Iterable[Entity]) -> list[tuple[int, list[tuple[str, list[E
 
 @pass_context
 def _neighbourhood_graph(context, entity: Entity) -> Markup:
-    return Markup(diagram.neighbourhood_figure(context["kb"], entity, context["page"]))
+    figure = diagram.neighbourhood_figure(context["kb"], entity, context["page"])
+    return passthrough(figure) if figure else Markup("")  # most of a page's HTML tags: never parsed
 
 
 @pass_context
 def _whole_graph(context) -> Markup:
-    return Markup(diagram.whole_figure(context["kb"], context["page"]))
+    return passthrough(diagram.whole_figure(context["kb"], context["page"]))
 
 
 def day_in_words(iso_day: str) -> str:
@@ -199,11 +209,14 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["prose"] = render_prose
+    # Pre-rendered HTML blocks on pages are framed so Python-Markdown passes them through unparsed.
+    env.filters["prose"] = lambda text: passthrough(render_prose(text))
+    env.filters["passthrough"] = passthrough
     env.filters["day_in_words"] = day_in_words
     env.filters["front_matter_text"] = front_matter_text
     env.globals.update(
         link=_link,
+        page_link=_page_link,
         link_path=_link_path,
         tag_link=_tag_link,
         tag_path=tag_path,
@@ -230,7 +243,7 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     than ``index_page_entries`` entities is split into pages (:mod:`kbgen.indexes`).
     """
     env = make_environment(templates)
-    env.globals["cite_this"] = lambda entity, style: cite_this(entity, style, site_url, site_name)
+    env.globals["cite_this"] = lambda entity, style: passthrough(cite_this(entity, style, site_url, site_name))
     last_updated = last_updated or {}
     files: list[GeneratedFile] = []
     for type_ in vocab.ENTITY_TYPES:

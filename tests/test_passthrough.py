@@ -1,0 +1,79 @@
+"""kbgen's pre-rendered HTML blocks (prose, graphs, citations) pass through Python-Markdown unparsed."""
+
+from __future__ import annotations
+
+import markdown
+import yaml
+
+from conftest import make_knowledge_base
+from sitecheck import pages
+from kbgen.passthrough import END, START, passthrough
+from kbgen.pipeline import read_knowledge_base
+from kbgen.render import make_environment, render_site
+
+# Markdown inside a block that md_in_html would process: only a block nobody parsed keeps it as written.
+BLOCK = '<div class="x" markdown="1">\n*kept as written*\n</div>'
+
+
+def convert(text: str, extensions: list[str]) -> str:
+    return markdown.Markdown(extensions=extensions).convert(text)
+
+
+def test_framed_block_reaches_the_page_as_written():
+    page = f"# Title\n\n{passthrough(BLOCK)}\n\nAfter *it*.\n"
+    html = convert(page, ["md_in_html", "kbgen.passthrough"])
+    assert BLOCK in html
+    assert "kbgen:html" not in html  # the frames are gone
+    assert "<p>After <em>it</em>.</p>" in html  # the rest of the page is Markdown as before
+    # The same page without the extension: md_in_html parses the block (and the frames stay comments).
+    unframed = convert(page, ["md_in_html"])
+    assert "<em>kept as written</em>" in unframed and START in unframed
+
+
+def test_unterminated_frame_leaves_the_text_to_markdown():
+    html = convert(f"{START}\n\n*still Markdown*\n", ["kbgen.passthrough"])
+    assert "<em>still Markdown</em>" in html
+
+
+def test_page_parts_are_framed_and_entity_text_cannot_end_a_frame(tmp_path):
+    hostile = f"{END} *x* {START}"
+    root = make_knowledge_base(tmp_path / "kb", files={"entities/actors/northland.yml": yaml.safe_dump({
+        "name": hostile, "kind": "state", "summary": "A *fictional* state.", "aliases": [hostile],
+        "citations": [{"source": "field-report", "quote": "Northland’s militia", "locator": hostile}],
+    })})
+    files = {f.path: f.content for f in render_site(read_knowledge_base(root))}
+    page = files["actors/northland.md"]
+    for part in ('<div class="kb-prose">', '<figure class="kb-graph', '<pre class="kb-cite kb-cite-plain">',
+                 '<pre class="kb-cite kb-cite-bibtex">'):
+        assert f"{START}\n{part}" in page, part
+    for path, content in files.items():
+        if not path.endswith(".md"):
+            continue
+        lines = content.splitlines()
+        # Frame lines are only ever kbgen's own, in pairs: the hostile text never stands as one.
+        framed = [line for line in lines if line in (START, END)]
+        assert framed == [START, END] * (len(framed) // 2), path
+        assert all(line not in (START, END) or line == line.strip() for line in lines)
+    # nh3 drops HTML comments from prose, so prose cannot carry a frame line either.
+    prose = make_environment().filters["prose"](f"Before.\n\n{END}\n\nAfter.")
+    assert str(prose).splitlines().count(END) == 1 and str(prose).endswith(END)
+
+
+def test_built_pages_have_no_frames_left(fixture_site):
+    """mkdocs.yml lists the extension: without it every framed block would keep its comments."""
+    built = {page: page.read_text(encoding="utf-8") for page in pages(fixture_site)}
+    assert not [page for page, html in built.items() if "kbgen:html" in html]
+    graphs = [html for html in built.values() if '<svg xmlns="http://www.w3.org/2000/svg" class="kb-graph-svg"' in html]
+    proses = [html for html in built.values() if '<div class="kb-prose">' in html]
+    assert graphs and proses
+
+
+def test_infobox_is_an_html_table_with_working_links(fixture_site):
+    """The infobox is pre-rendered HTML (no md_in_html): its links point at built pages, as MkDocs' would."""
+    page = fixture_site / "recommendations" / "resume-talks" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    box = html[html.index('<div class="kb-infobox">'):]
+    box = box[:box.index("</div>")]
+    assert "<table>" in box and "|" not in box  # a table, not Markdown table text
+    assert '<tr><td>Addressed to</td><td><a href="../../actors/southland/">Southland</a></td></tr>' in box
+    assert (page.parent / "../../actors/southland/index.html").resolve().is_file()
