@@ -43,8 +43,8 @@ def test_page_parts_are_framed_and_entity_text_cannot_end_a_frame(tmp_path):
     })})
     files = {f.path: f.content for f in render_site(read_knowledge_base(root))}
     page = files["actors/northland.md"]
-    for part in ('<div class="kb-prose">', '<figure class="kb-graph', '<pre class="kb-cite kb-cite-plain">',
-                 '<pre class="kb-cite kb-cite-bibtex">'):
+    for part in ('<div class="kb-prose">', '<figure class="kb-graph', '<pre class="kb-cite kb-cite-plain" data-search-exclude>',
+                 '<pre class="kb-cite kb-cite-bibtex" data-search-exclude>'):
         assert f"{START}\n{part}" in page, part
     for path, content in files.items():
         if not path.endswith(".md"):

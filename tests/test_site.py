@@ -45,6 +45,16 @@ def test_timeline_is_in_date_order(fixture_site):
     assert html.index("June 2025 – July 2025 (approximate)") < html.index("22 June 2025")
 
 
+def test_search_index_holds_what_readers_search_for_not_the_citation_boilerplate(fixture_site):
+    """Entity pages are searchable by their text and the quotes they cite; the "Cite this page"
+    blocks, which repeat each title in two formats, stay out of the index."""
+    docs = json.loads((fixture_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    page = " ".join(d["text"] for d in docs if d["location"].startswith("actors/river-brigade/"))
+    assert "A militia in" in page and "widely seen as a proxy of Southland" in page
+    texts = " ".join(d["text"] for d in docs)
+    assert "@misc{" not in texts and "Accessed [date]" not in texts
+
+
 def test_kb_json_holds_every_field_of_every_file(fixture_site):
     data = json.loads((fixture_site / "data" / "kb.json").read_text(encoding="utf-8"))
     for doc in load_entities(VALID).documents:

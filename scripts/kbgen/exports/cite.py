@@ -49,14 +49,15 @@ def bibtex_citation(entity: Entity, site_name: Optional[str]) -> str:
 def citation_html(text: str, entity: Entity, site_url: Optional[str], style: str) -> Markup:
     """A citation as a raw-HTML ``<pre>`` block: its content is HTML-escaped, so no entity text
     can close the block or be read as Markdown or HTML; the placeholders become the spans the
-    script fills."""
+    script fills. Kept out of the search index (``data-search-exclude``): it repeats the title on
+    every page and was a third of the index's text."""
     link = permalink(entity, site_url)
     body = html.escape(text, quote=False)
     if style == "bibtex":
         link = re.sub(r"[%#]", lambda m: "\\" + m.group(), link)
     span = f'<span class="kb-permalink"{"" if site_url else " data-kb-fill"}>{html.escape(link)}</span>'
     body = body.replace(_LINK, span).replace(_DATE, '<span class="kb-access-date">[date]</span>')
-    return Markup(f'<pre class="kb-cite kb-cite-{style}"><code>{body}</code></pre>')
+    return Markup(f'<pre class="kb-cite kb-cite-{style}" data-search-exclude><code>{body}</code></pre>')
 
 
 def cite_this(entity: Entity, style: str, site_url: Optional[str], site_name: Optional[str]) -> Markup:
