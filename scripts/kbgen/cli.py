@@ -34,7 +34,7 @@ def _generate(args) -> int:
         for problem in problems:
             print(problem)
         return 1
-    count = write_files(render_site(kb, args.templates, last_changed(args.root)), args.out)
+    count = write_files(render_site(kb, args.templates, last_changed(args.root), fork=True), args.out)
     print(f"wrote {count} files to {args.out}", file=sys.stderr)
     return 0
 

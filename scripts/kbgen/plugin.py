@@ -31,10 +31,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # Held across `mkdocs serve` rebuilds (see on_startup): unchanged entity
         # files are not parsed or validated again after an edit.
         self.parse_cache = ParseCache()
+        self.fork = False
 
     def on_startup(self, *, command, dirty):
         """Defining this hook makes MkDocs keep this plugin instance, and so its
-        parse cache, across the rebuilds of one ``mkdocs serve`` (MkDocs >= 1.4)."""
+        parse cache, across the rebuilds of one ``mkdocs serve`` (MkDocs >= 1.4).
+
+        A one-off build renders pages in two processes; ``mkdocs serve`` runs a
+        server thread, and a threaded process must not fork."""
+        self.fork = command in ("build", "gh-deploy")
 
     @property
     def parse_count(self) -> int:
@@ -55,7 +60,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
         for generated in render_site(kb, self.templates, last_changed(self.root),
                                      site_url=config.site_url, site_name=config.site_name,
-                                     index_page_entries=self.config.index_page_entries):
+                                     index_page_entries=self.config.index_page_entries, fork=self.fork):
             if files.get_file_from_path(generated.path) is not None:
                 raise Abort(f"kbgen: docs/{generated.path} would hide the generated page at the same path; rename or remove it")
             file = File.generated(config, generated.path, content=generated.content)

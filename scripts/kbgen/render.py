@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
-import yaml
 from markupsafe import Markup, escape
 
 from . import diagram, indexes, paths, prose, vocab
+from . import fork as forking
 from .passthrough import passthrough
 from .exports import data_files
 from .exports.cite import cite_this
@@ -233,7 +233,8 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
 def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
                 last_updated: Optional[dict[str, str]] = None, *,
                 site_url: Optional[str] = None, site_name: Optional[str] = None,
-                index_page_entries: int = indexes.DEFAULT_INDEX_PAGE_ENTRIES) -> list[GeneratedFile]:
+                index_page_entries: int = indexes.DEFAULT_INDEX_PAGE_ENTRIES,
+                fork: bool = False) -> list[GeneratedFile]:
     """Every generated page and data file, in a stable order.
 
     ``last_updated`` maps an entity file (relative to the root) to the date it
@@ -241,19 +242,34 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     ``site_url`` and ``site_name`` (MkDocs' settings, when known) make feed links
     and citations absolute and named. A section index or a tag's page listing more
     than ``index_page_entries`` entities is split into pages (:mod:`kbgen.indexes`).
+    With ``fork`` (only in a process without threads), a forked child renders every
+    other entity page and the data files meanwhile (:mod:`kbgen.fork`); the files
+    are the same, in the same order.
     """
     env = make_environment(templates)
     env.globals["cite_this"] = lambda entity, style: passthrough(cite_this(entity, style, site_url, site_name))
     last_updated = last_updated or {}
-    files: list[GeneratedFile] = []
+    templates_by_type = {type_: env.get_template(f"{type_}.md.j2") for type_ in vocab.ENTITY_TYPES}
+
+    def entity_page(entity: Entity) -> GeneratedFile:
+        path = page_path(entity)
+        source = kb.paths.get((entity.type, entity.id))
+        content = templates_by_type[entity.type].render(page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity),
+                                                        updated=last_updated.get(source or "", ""))
+        return GeneratedFile(path, content, source)
+
+    def exports() -> list[GeneratedFile]:
+        return [GeneratedFile(path, content) for path, content in data_files(kb, site_url, site_name)]
+
+    entities = [entity for type_ in vocab.ENTITY_TYPES for entity in kb.all(type_)]
+    if fork and forking.available() and len(entities) > 1:
+        child = forking.start(lambda: ([entity_page(e) for e in entities[1::2]], exports()))
+        even = [entity_page(e) for e in entities[0::2]]
+    else:
+        child, even = None, []
+    files: list[GeneratedFile | str] = []  # a type's name holds the place of its entity pages
     for type_ in vocab.ENTITY_TYPES:
-        template = env.get_template(f"{type_}.md.j2")
-        for entity in kb.all(type_):
-            path = page_path(entity)
-            source = kb.paths.get((type_, entity.id))
-            content = template.render(page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity),
-                                      updated=last_updated.get(source or "", ""))
-            files.append(GeneratedFile(path, content, source))
+        files.append(type_)
         files += index_pages(kb, env, type_, index_page_entries)
     for name in ("graph", "tags"):
         files.append(GeneratedFile(f"{name}.md", env.get_template(f"{name}.md.j2").render(page=f"{name}.md", kb=kb)))
@@ -263,8 +279,18 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     files += redirect_pages(kb, env)
     files.append(GeneratedFile("editors/vocabularies.md", env.get_template("vocabularies.md.j2").render(
         page="editors/vocabularies.md", schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES})))
-    files += [GeneratedFile(path, content) for path, content in data_files(kb, site_url, site_name)]
-    return files
+    if child:
+        odd, data = child()
+        pages = [page for pair in zip(even, odd) for page in pair] + even[len(odd):]
+    else:
+        pages, data = [entity_page(entity) for entity in entities], exports()
+    by_type: dict[str, list[GeneratedFile]] = {}
+    for page, entity in zip(pages, entities):
+        by_type.setdefault(entity.type, []).append(page)
+    ordered: list[GeneratedFile] = []
+    for item in files:
+        ordered += by_type.get(item, []) if isinstance(item, str) else [item]
+    return ordered + data
 
 
 def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int) -> list[GeneratedFile]:
