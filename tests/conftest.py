@@ -101,6 +101,30 @@ def repo_site(tmp_path_factory) -> Path:
     return site
 
 
+def assert_matches_golden(generated: dict[str, str], golden: Path) -> None:
+    """Generated files equal the golden files under ``golden``, no more and no fewer.
+    With ``KBGEN_UPDATE_GOLDEN=1`` they are written there first (review the diff)."""
+    if os.environ.get("KBGEN_UPDATE_GOLDEN"):
+        for path, content in generated.items():
+            (golden / path).parent.mkdir(parents=True, exist_ok=True)
+            (golden / path).write_text(content, encoding="utf-8")
+    expected = {p.relative_to(golden).as_posix(): p.read_text(encoding="utf-8") for p in golden.rglob("*") if p.is_file()}
+    assert sorted(generated) == sorted(expected)
+    for path in generated:
+        assert generated[path] == expected[path], f"{path} differs from {golden.relative_to(TESTS.parent)}/{path}"
+
+
+def build_with_index_limit(kb_root: Path, work: Path, limit: int) -> tuple[Path, str]:
+    """A real ``mkdocs build --strict`` of ``kb_root`` with the plugin's ``index_page_entries`` set:
+    the site folder and MkDocs' log."""
+    config = site_config(kb_root, docs_copy(work / "docs"), work / "site")
+    kbgen_options = next(entry["kbgen"] for entry in config["plugins"] if isinstance(entry, dict) and "kbgen" in entry)
+    kbgen_options["index_page_entries"] = limit
+    result = mkdocs_build(config, work)
+    assert result.returncode == 0, result.stderr
+    return work / "site", result.stderr
+
+
 def assert_written_values_published(published, written, where):
     """Every value written in the file is published unchanged (defaults of unwritten fields may be added)."""
     if isinstance(written, dict):

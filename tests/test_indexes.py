@@ -10,14 +10,13 @@ are the names of the split folders (``years``, ``kinds``, ``addressees``,
 Regenerate the golden pages with ``KBGEN_UPDATE_GOLDEN=1`` and review the diff.
 """
 
-import os
 import posixpath
 import re
 from pathlib import Path
 
 import pytest
 
-from conftest import VALID, docs_copy, make_knowledge_base, mkdocs_build, site_config
+from conftest import VALID, assert_matches_golden, build_with_index_limit, make_knowledge_base
 from sitecheck import broken_links, parse, target_file
 from kbgen import indexes, vocab
 from kbgen.config import KbgenConfig
@@ -145,27 +144,14 @@ def test_initials_fold_case_and_diacritics():
 
 
 def test_split_pages_match_golden_files(split_pages):
-    if os.environ.get("KBGEN_UPDATE_GOLDEN"):
-        for path, content in split_pages.items():
-            (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / path).write_text(content, encoding="utf-8")
-    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*") if p.is_file()}
-    assert sorted(split_pages) == sorted(expected)
-    for path in split_pages:
-        assert split_pages[path] == expected[path], f"{path} differs from tests/golden/split-indexes/{path}"
+    assert_matches_golden(split_pages, GOLDEN)
 
 
 # -- a real MkDocs build with the plugin option ---------------------------------
 
 @pytest.fixture(scope="module")
 def split_site(split_kb_root, tmp_path_factory):
-    work = tmp_path_factory.mktemp("split-site")
-    config = site_config(split_kb_root, docs_copy(work / "docs"), work / "site")
-    kbgen_options = next(entry["kbgen"] for entry in config["plugins"] if isinstance(entry, dict) and "kbgen" in entry)
-    kbgen_options["index_page_entries"] = LIMIT
-    result = mkdocs_build(config, work)
-    assert result.returncode == 0, result.stderr
-    return work / "site", result.stderr
+    return build_with_index_limit(split_kb_root, tmp_path_factory.mktemp("split-site"), LIMIT)
 
 
 def test_split_site_builds_strict_with_working_links_and_no_split_page_in_the_nav(split_site):

@@ -4,28 +4,19 @@ After an intended change to the templates, regenerate them with
 ``KBGEN_UPDATE_GOLDEN=1 make test`` and review the diff with git.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
 from kbgen.pipeline import read_knowledge_base
 from kbgen.render import md_escape, render_prose, render_site
-from conftest import VALID
+from conftest import VALID, assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "valid"
 
 
 def test_generated_pages_match_golden_files():
-    generated = {f.path: f.content for f in render_site(read_knowledge_base(VALID))}
-    if os.environ.get("KBGEN_UPDATE_GOLDEN"):
-        for path, content in generated.items():
-            (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / path).write_text(content, encoding="utf-8")
-    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*") if p.is_file()}
-    assert sorted(generated) == sorted(expected)
-    for path in generated:
-        assert generated[path] == expected[path], f"{path} differs from tests/golden/valid/{path}"
+    assert_matches_golden({f.path: f.content for f in render_site(read_knowledge_base(VALID))}, GOLDEN)
 
 
 def test_generation_is_deterministic():

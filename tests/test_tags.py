@@ -11,14 +11,13 @@ Regenerate the golden pages with ``KBGEN_UPDATE_GOLDEN=1`` and review the diff.
 
 import html
 import json
-import os
 import posixpath
 import re
 from pathlib import Path
 
 import pytest
 
-from conftest import docs_copy, make_knowledge_base, mkdocs_build, site_config
+from conftest import assert_matches_golden, build_with_index_limit, make_knowledge_base
 from sitecheck import broken_links, parse, target_file
 from kbgen import indexes
 from kbgen.pipeline import read_knowledge_base
@@ -137,28 +136,14 @@ def test_a_tag_page_at_the_limit_is_one_page_grouped_by_type(tags_kb_root):
 
 
 def test_tag_pages_match_golden_files(generated):
-    pages = {path: content for path, content in generated.items() if path.startswith("tags")}
-    if os.environ.get("KBGEN_UPDATE_GOLDEN"):
-        for path, content in pages.items():
-            (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / path).write_text(content, encoding="utf-8")
-    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*") if p.is_file()}
-    assert sorted(pages) == sorted(expected)
-    for path in pages:
-        assert pages[path] == expected[path], f"{path} differs from tests/golden/tag-pages/{path}"
+    assert_matches_golden({path: content for path, content in generated.items() if path.startswith("tags")}, GOLDEN)
 
 
 # -- a real MkDocs build ---------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def tags_site(tags_kb_root, tmp_path_factory):
-    work = tmp_path_factory.mktemp("tags-site")
-    config = site_config(tags_kb_root, docs_copy(work / "docs"), work / "site")
-    kbgen_options = next(entry["kbgen"] for entry in config["plugins"] if isinstance(entry, dict) and "kbgen" in entry)
-    kbgen_options["index_page_entries"] = LIMIT
-    result = mkdocs_build(config, work)
-    assert result.returncode == 0, result.stderr
-    return work / "site", result.stderr
+    return build_with_index_limit(tags_kb_root, tmp_path_factory.mktemp("tags-site"), LIMIT)
 
 
 def _heading(page: Path) -> str:
