@@ -8,6 +8,7 @@ the same messages as ``kbgen validate``.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from pathlib import Path
@@ -31,7 +32,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # Held across `mkdocs serve` rebuilds (see on_startup): unchanged entity
         # files are not parsed or validated again after an edit.
         self.parse_cache = ParseCache()
-        self.fork = False
+        self.one_off_build = False
 
     def on_startup(self, *, command, dirty):
         """Defining this hook makes MkDocs keep this plugin instance, and so its
@@ -39,7 +40,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
         A one-off build renders pages in two processes; ``mkdocs serve`` runs a
         server thread, and a threaded process must not fork."""
-        self.fork = command in ("build", "gh-deploy")
+        self.one_off_build = command in ("build", "gh-deploy")
 
     @property
     def parse_count(self) -> int:
@@ -60,7 +61,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
         for generated in render_site(kb, self.templates, last_changed(self.root),
                                      site_url=config.site_url, site_name=config.site_name,
-                                     index_page_entries=self.config.index_page_entries, fork=self.fork):
+                                     index_page_entries=self.config.index_page_entries, fork=self.one_off_build):
             if files.get_file_from_path(generated.path) is not None:
                 raise Abort(f"kbgen: docs/{generated.path} would hide the generated page at the same path; rename or remove it")
             file = File.generated(config, generated.path, content=generated.content)
@@ -68,6 +69,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 # edit_uri is joined to the docs folder's edit URL; '..' climbs to the YAML.
                 file.edit_uri = Path(os.path.relpath(self.root / generated.source, config.docs_dir)).as_posix()
             files.append(file)
+        if self.one_off_build:
+            # What the knowledge base left in memory (the parse cache: every value and its line)
+            # lives until the process ends; frozen, the collector stops rescanning it on each of
+            # the many passes MkDocs' own allocations trigger. (Not under `mkdocs serve`, where
+            # each rebuild would add a frozen generation that is never collected.)
+            gc.freeze()
         return files
 
     def on_serve(self, server, config, builder):
