@@ -267,10 +267,10 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
         return [GeneratedFile(path, content) for path, content in data_files(kb, site_url, site_name)]
 
     entities = [entity for type_ in vocab.ENTITY_TYPES for entity in kb.all(type_)]
-    theirs = range(2, len(entities), _FORK_STRIDE)  # the child's pages, by position
+    theirs = range(_FORK_STRIDE - 1, len(entities), _FORK_STRIDE)  # the child's pages, by position
     if fork and forking.available() and len(entities) > 1:
         child = forking.start(lambda: ([entity_page(entities[i]) for i in theirs], exports()))
-        mine = {i: entity_page(e) for i, e in enumerate(entities) if i % _FORK_STRIDE != 2}
+        mine = {i: entity_page(e) for i, e in enumerate(entities) if i not in theirs}
     else:
         child, mine = None, {}
     files: list[GeneratedFile | str] = []  # a type's name holds the place of its entity pages

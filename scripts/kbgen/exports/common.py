@@ -11,8 +11,7 @@ import datetime as dt
 import functools
 import json
 import uuid
-from typing import Any
-from typing import Optional
+from typing import Any, Optional
 
 from ..graph import KnowledgeBase
 from ..model import Entity

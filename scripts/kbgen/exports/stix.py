@@ -56,8 +56,9 @@ PROPERTIES = {
 }
 
 
-def timestamp(day) -> str:
-    """A STIX timestamp: UTC midnight of ``day``, with the milliseconds STIX producers usually write."""
+def stix_timestamp(day) -> str:
+    """A STIX timestamp: UTC midnight of ``day``, with the milliseconds STIX producers usually write
+    (Atom's :func:`.common.timestamp` has none)."""
     return f"{day.isoformat()}T00:00:00.000Z"
 
 
@@ -69,7 +70,7 @@ def _object(type_: str, id_: str, when: str, **properties: Any) -> dict[str, Any
             **{name: value for name, value in properties.items() if value is not None}}
 
 
-_EPOCH = timestamp(EPOCH)
+_EPOCH = stix_timestamp(EPOCH)
 KBGEN_IDENTITY = _object(
     "identity", f"identity--{stable_uuid('identity/kbgen')}", _EPOCH,
     name="kbgen", description="The kbgen knowledge-base generator, which wrote this bundle.", identity_class="system")
@@ -110,7 +111,7 @@ def _references(kb: KnowledgeBase, citations: list[Citation]) -> list[dict[str, 
 def _entity_object(kb: KnowledgeBase, entity: Entity, standard: dict[str, Any], custom: dict[str, Any]) -> dict[str, Any]:
     """An entity's object: its standard properties, then its sources, the extension, and kbgen's properties by name."""
     custom = {**custom, "x_kbgen_id": f"{entity.type}/{entity.id}"}
-    return _object(stix_type(entity), stix_id(entity), timestamp(evidence_date(kb, entity)), **standard,
+    return _object(stix_type(entity), stix_id(entity), stix_timestamp(evidence_date(kb, entity)), **standard,
                    external_references=_references(kb, entity.citations) or None, extensions=_EXTENSIONS,
                    **{name: custom[name] for name in sorted(custom) if custom[name] is not None})
 
@@ -129,7 +130,7 @@ def _actor(kb: KnowledgeBase, actor: Entity) -> dict[str, Any]:
 
 def _relationships(kb: KnowledgeBase, entity: Entity) -> list[dict[str, Any]]:
     made, seen = [], set()
-    when = timestamp(evidence_date(kb, entity))
+    when = stix_timestamp(evidence_date(kb, entity))
     for ref in kb.references(entity):
         if "citations" in ref.loc:
             continue  # citations are external references, not relationships
@@ -158,7 +159,7 @@ def _relationships(kb: KnowledgeBase, entity: Entity) -> list[dict[str, Any]]:
 def _event(kb: KnowledgeBase, event: Entity, relationships: list[dict[str, Any]]) -> dict[str, Any]:
     participants = list(dict.fromkeys(stix_id(kb.get("actor", p.actor)) for p in event.participants))
     return _entity_object(kb, event, {"name": event.title, "description": event.summary,
-                                      "published": timestamp(event.date.anchor),
+                                      "published": stix_timestamp(event.date.anchor),
                                       "object_refs": participants + [r["id"] for r in relationships],
                                       "labels": [event.kind, *event.tags]},
                           {"x_kbgen_date": event.date.text, "x_kbgen_location": event.location or None})
