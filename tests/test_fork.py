@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import REPO, VALID
-from kbgen import fork, render
+from kbgen import exports, fork, render
 from kbgen.pipeline import read_knowledge_base
 
 
@@ -15,10 +15,17 @@ def test_forked_rendering_gives_the_same_files_in_the_same_order(root):
 
 
 def test_a_failure_in_the_forked_child_is_raised_in_the_parent(monkeypatch):
-    def broken_exports(*args, **kwargs):
-        raise ValueError("the exports broke")
+    import os
 
-    monkeypatch.setattr(render, "data_files", broken_exports)  # the child renders the data files
+    parent = os.getpid()
+    render_json = exports.entity_json
+
+    def broken_in_the_child(*args, **kwargs):
+        if os.getpid() != parent:
+            raise ValueError("the exports broke")
+        return render_json(*args, **kwargs)
+
+    monkeypatch.setattr(exports, "entity_json", broken_in_the_child)
     with pytest.raises(RuntimeError, match="ValueError: the exports broke"):
         render.render_site(read_knowledge_base(VALID), fork=True)
 

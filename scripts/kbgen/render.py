@@ -15,8 +15,9 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
@@ -230,9 +231,58 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
     return env
 
 
-# A forked child renders every third entity page (plus the data files, ~a third of the work at
-# 10,000 entities); the parent the rest, the indexes and tag pages: the two halves take about as long.
-_FORK_STRIDE = 3
+@dataclass(frozen=True)
+class PlannedFile:
+    """A generated file known by its path before it is rendered: a build lists the files
+    first and renders them later, possibly in another process (:mod:`kbgen.fork`)."""
+
+    path: str
+    render: Callable[[], str]
+    source: Optional[str] = None
+
+    def generated(self) -> GeneratedFile:
+        return GeneratedFile(self.path, self.render(), self.source)
+
+
+def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
+              last_updated: Optional[dict[str, str]] = None, *,
+              site_url: Optional[str] = None, site_name: Optional[str] = None,
+              index_page_entries: int = indexes.DEFAULT_INDEX_PAGE_ENTRIES) -> list[PlannedFile]:
+    """Every generated page and data file, in a stable order, each rendered when asked.
+
+    ``last_updated`` maps an entity file (relative to the root) to the date it
+    last changed (``history.last_changed``); pages of files not in it show no date.
+    ``site_url`` and ``site_name`` (MkDocs' settings, when known) make feed links
+    and citations absolute and named. A section index or a tag's page listing more
+    than ``index_page_entries`` entities is split into pages (:mod:`kbgen.indexes`).
+    """
+    env = make_environment(templates)
+    env.globals["cite_this"] = lambda entity, style: passthrough(cite_this(entity, style, site_url, site_name))
+    last_updated = last_updated or {}
+    templates_by_type = {type_: env.get_template(f"{type_}.md.j2") for type_ in vocab.ENTITY_TYPES}
+
+    def entity_page(entity: Entity) -> PlannedFile:
+        path = page_path(entity)
+        source = kb.paths.get((entity.type, entity.id))
+        return PlannedFile(path, partial(templates_by_type[entity.type].render, page=path, entity=entity, kb=kb,
+                                         backlinks=kb.backlinks(entity), updated=last_updated.get(source or "", "")),
+                           source)
+
+    files: list[PlannedFile] = []
+    for type_ in vocab.ENTITY_TYPES:
+        files += index_pages(kb, env, type_, index_page_entries)
+        files += [entity_page(entity) for entity in kb.all(type_)]
+    for name in ("graph", "tags"):
+        files.append(PlannedFile(f"{name}.md", partial(env.get_template(f"{name}.md.j2").render, page=f"{name}.md", kb=kb)))
+    files += tag_pages(kb, env, index_page_entries)
+    files.append(PlannedFile("data/kb.json", partial(knowledge_base_json, kb)))
+    files += [PlannedFile(f"data/schema/{name}", partial(schema_texts().__getitem__, name)) for name in schema_texts()]
+    files += redirect_pages(kb, env)
+    files.append(PlannedFile("editors/vocabularies.md", partial(
+        env.get_template("vocabularies.md.j2").render, page="editors/vocabularies.md",
+        schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES})))
+    files += [PlannedFile(path, render) for path, render in data_files(kb, site_url, site_name)]
+    return files
 
 
 def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
@@ -240,80 +290,36 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
                 site_url: Optional[str] = None, site_name: Optional[str] = None,
                 index_page_entries: int = indexes.DEFAULT_INDEX_PAGE_ENTRIES,
                 fork: bool = False) -> list[GeneratedFile]:
-    """Every generated page and data file, in a stable order.
+    """Every generated page and data file of :func:`plan_site`, rendered, in its order.
 
-    ``last_updated`` maps an entity file (relative to the root) to the date it
-    last changed (``history.last_changed``); pages of files not in it show no date.
-    ``site_url`` and ``site_name`` (MkDocs' settings, when known) make feed links
-    and citations absolute and named. A section index or a tag's page listing more
-    than ``index_page_entries`` entities is split into pages (:mod:`kbgen.indexes`).
     With ``fork`` (only in a process without threads), a forked child renders every
-    third entity page and the data files meanwhile, about half the work
-    (:mod:`kbgen.fork`); the files are the same, in the same order.
+    other file meanwhile (:mod:`kbgen.fork`); the files are the same, in the same order.
     """
-    env = make_environment(templates)
-    env.globals["cite_this"] = lambda entity, style: passthrough(cite_this(entity, style, site_url, site_name))
-    last_updated = last_updated or {}
-    templates_by_type = {type_: env.get_template(f"{type_}.md.j2") for type_ in vocab.ENTITY_TYPES}
-
-    def entity_page(entity: Entity) -> GeneratedFile:
-        path = page_path(entity)
-        source = kb.paths.get((entity.type, entity.id))
-        content = templates_by_type[entity.type].render(page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity),
-                                                        updated=last_updated.get(source or "", ""))
-        return GeneratedFile(path, content, source)
-
-    def exports() -> list[GeneratedFile]:
-        return [GeneratedFile(path, content) for path, content in data_files(kb, site_url, site_name)]
-
-    entities = [entity for type_ in vocab.ENTITY_TYPES for entity in kb.all(type_)]
-    theirs = range(_FORK_STRIDE - 1, len(entities), _FORK_STRIDE)  # the child's pages, by position
-    if fork and forking.available() and len(entities) > 1:
-        child = forking.start(lambda: ([entity_page(entities[i]) for i in theirs], exports()))
-        mine = {i: entity_page(e) for i, e in enumerate(entities) if i not in theirs}
-    else:
-        child, mine = None, {}
-    files: list[GeneratedFile | str] = []  # a type's name holds the place of its entity pages
-    for type_ in vocab.ENTITY_TYPES:
-        files.append(type_)
-        files += index_pages(kb, env, type_, index_page_entries)
-    for name in ("graph", "tags"):
-        files.append(GeneratedFile(f"{name}.md", env.get_template(f"{name}.md.j2").render(page=f"{name}.md", kb=kb)))
-    files += tag_pages(kb, env, index_page_entries)
-    files.append(GeneratedFile("data/kb.json", knowledge_base_json(kb)))
-    files += [GeneratedFile(f"data/schema/{name}", text) for name, text in schema_texts().items()]
-    files += redirect_pages(kb, env)
-    files.append(GeneratedFile("editors/vocabularies.md", env.get_template("vocabularies.md.j2").render(
-        page="editors/vocabularies.md", schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES})))
-    if child:
-        their_pages, data = child()
-        mine.update(zip(theirs, their_pages))
-        pages = [mine[i] for i in range(len(entities))]
-    else:
-        pages, data = [entity_page(entity) for entity in entities], exports()
-    by_type: dict[str, list[GeneratedFile]] = {}
-    for page, entity in zip(pages, entities):
-        by_type.setdefault(entity.type, []).append(page)
-    ordered: list[GeneratedFile] = []
-    for item in files:
-        ordered += by_type.get(item, []) if isinstance(item, str) else [item]
-    return ordered + data
+    plan = plan_site(kb, templates, last_updated, site_url=site_url, site_name=site_name,
+                     index_page_entries=index_page_entries)
+    if not (fork and forking.available() and len(plan) > 1):
+        return [planned.generated() for planned in plan]
+    child = forking.start(lambda: [planned.render() for planned in plan[1::2]])
+    contents: list[str] = [""] * len(plan)
+    contents[::2] = [planned.render() for planned in plan[::2]]
+    contents[1::2] = child()
+    return [GeneratedFile(planned.path, content, planned.source) for planned, content in zip(plan, contents)]
 
 
-def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int) -> list[GeneratedFile]:
+def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int) -> list[PlannedFile]:
     """A section's index: one page while it lists at most ``limit`` entities, else the split pages."""
     entities = kb.all(type_)
     split = indexes.split_index(type_, entities, limit, actor_name=lambda id_: kb.get("actor", id_).name)
     if split is None:
         path = index_path(type_)
         index = env.get_template(f"{vocab.FOLDERS[type_]}-index.md.j2")
-        return [GeneratedFile(path, index.render(page=path, kb=kb, type=type_, entities=entities))]
+        return [PlannedFile(path, partial(index.render, page=path, kb=kb, type=type_, entities=entities))]
     template = env.get_template("index-page.md.j2")
-    return [GeneratedFile(page.path, template.render(page=page.path, index=page, kb=kb, type=type_))
+    return [PlannedFile(page.path, partial(template.render, page=page.path, index=page, kb=kb, type=type_))
             for page in indexes.pages(split)]
 
 
-def tag_pages(kb: KnowledgeBase, env: Environment, limit: int) -> list[GeneratedFile]:
+def tag_pages(kb: KnowledgeBase, env: Environment, limit: int) -> list[PlannedFile]:
     """Each tag's page of its entries (a tag no entity carries has none), split like a section
     index above ``limit`` entries (:func:`kbgen.indexes.tag_index`)."""
     template = env.get_template("tag-page.md.j2")
@@ -321,12 +327,13 @@ def tag_pages(kb: KnowledgeBase, env: Environment, limit: int) -> list[Generated
     for tag, description in kb.tags.items():
         tagged = kb.tagged(tag)
         if tagged:
-            files += [GeneratedFile(page.path, template.render(page=page.path, index=page, kb=kb, description=description))
+            files += [PlannedFile(page.path, partial(template.render, page=page.path, index=page, kb=kb,
+                                                     description=description))
                       for page in indexes.pages(indexes.tag_index(tag, tagged, limit))]
     return files
 
 
-def redirect_pages(kb: KnowledgeBase, env: Environment) -> list[GeneratedFile]:
+def redirect_pages(kb: KnowledgeBase, env: Environment) -> list[PlannedFile]:
     """A small HTML page at each former id's URL that sends readers (and search engines) to the new page."""
     template = env.get_template("redirect.html.j2")
     pages = []
@@ -334,8 +341,8 @@ def redirect_pages(kb: KnowledgeBase, env: Environment) -> list[GeneratedFile]:
         for entity in kb.all(type_):
             for former in entity.former_ids:
                 target = f"../{entity.id}/"
-                content = template.render(target=Markup(escape(target)), title=Markup(escape(entity.title)))
-                pages.append(GeneratedFile(f"{vocab.FOLDERS[type_]}/{former}/index.html", content))
+                pages.append(PlannedFile(f"{vocab.FOLDERS[type_]}/{former}/index.html", partial(
+                    template.render, target=Markup(escape(target)), title=Markup(escape(entity.title)))))
     return pages
 
 

@@ -18,28 +18,34 @@ calls the same functions. Nothing here reads the clock: re-exports are byte-iden
 
 from __future__ import annotations
 
-from typing import Optional
+from functools import partial
+from typing import Callable, Optional
 
 from .. import vocab
 from ..graph import KnowledgeBase
 from .atom import events_feed, recommendations_feed
 from .records import entity_json, knowledge_base_schema_json
 from .stix import stix_json
-from .tables import csv_tables
+from .tables import citations_table, csv_tables, entity_table, relations_table
 
 __all__ = ["data_files", "csv_tables", "stix_json", "events_feed", "recommendations_feed",
            "entity_json", "knowledge_base_schema_json"]
 
 
-def data_files(kb: KnowledgeBase, site_url: Optional[str] = None, site_name: Optional[str] = None) -> list[tuple[str, str]]:
-    """Every export as ``(path from the docs root, content)``, in a stable order (kb.json aside)."""
-    files = [("data/kb.schema.json", knowledge_base_schema_json())]
-    for name, content in csv_tables(kb).items():
-        files.append((f"data/{name}" if name == "relations.csv" else f"data/csv/{name}", content))
-    files.append(("data/kb.stix.json", stix_json(kb)))
-    files.append(("events.atom", events_feed(kb, site_url, site_name)))
-    files.append(("recommendations.atom", recommendations_feed(kb, site_url, site_name)))
+def data_files(kb: KnowledgeBase, site_url: Optional[str] = None,
+               site_name: Optional[str] = None) -> list[tuple[str, Callable[[], str]]]:
+    """Every export as ``(path from the docs root, a function rendering it)``, in a stable order (kb.json aside).
+
+    Rendered on demand: a build lists the files first and renders them later, maybe in a
+    forked process (``render.plan_site``)."""
+    files: list[tuple[str, Callable[[], str]]] = [("data/kb.schema.json", knowledge_base_schema_json)]
+    files += [(f"data/csv/{vocab.FOLDERS[type_]}.csv", partial(entity_table, kb, type_)) for type_ in vocab.ENTITY_TYPES]
+    files.append(("data/relations.csv", partial(relations_table, kb)))
+    files.append(("data/csv/citations.csv", partial(citations_table, kb)))
+    files.append(("data/kb.stix.json", partial(stix_json, kb)))
+    files.append(("events.atom", partial(events_feed, kb, site_url, site_name)))
+    files.append(("recommendations.atom", partial(recommendations_feed, kb, site_url, site_name)))
     for type_ in vocab.ENTITY_TYPES:
         for entity in kb.all(type_):
-            files.append((f"{vocab.FOLDERS[type_]}/{entity.id}.json", entity_json(kb, entity)))
+            files.append((f"{vocab.FOLDERS[type_]}/{entity.id}.json", partial(entity_json, kb, entity)))
     return files
