@@ -1,8 +1,12 @@
 """Page generation split over two processes (kbgen.fork): the same files, and failures surface."""
 
-import pytest
+import os
+import subprocess
 
-from conftest import REPO, VALID
+import pytest
+import yaml
+
+from conftest import BIN, REPO, VALID, docs_copy, site_config
 from kbgen import exports, fork, render
 from kbgen.pipeline import read_knowledge_base
 
@@ -15,8 +19,6 @@ def test_forked_rendering_gives_the_same_files_in_the_same_order(root):
 
 
 def test_a_failure_in_the_forked_child_is_raised_in_the_parent(monkeypatch):
-    import os
-
     parent = os.getpid()
     render_json = exports.entity_json
 
@@ -31,8 +33,69 @@ def test_a_failure_in_the_forked_child_is_raised_in_the_parent(monkeypatch):
 
 
 def test_work_runs_in_another_process_and_its_result_comes_back():
-    import os
-
     result = fork.start(lambda: (os.getpid(), {"pages": ["a", "b"]}))
     child_pid, value = result()
     assert child_pid != os.getpid() and value == {"pages": ["a", "b"]}
+
+
+def test_a_stream_hands_over_each_item_in_any_order_while_the_child_renders_them():
+    parent = os.getpid()
+    items = [lambda i=i: (i, os.getpid(), "x" * (i * 40_000)) for i in range(60)]  # ~70 MB: more than a pipe holds
+    stream = fork.Stream(items, order=list(reversed(range(60))))
+    try:
+        for i in [59, 0, 30, *range(1, 30), *range(31, 59)]:
+            index, pid, text = stream.get(i)
+            assert index == i and pid != parent and len(text) == i * 40_000
+        with pytest.raises(RuntimeError, match="ended without item 59"):
+            stream.get(59)  # handed over once, not kept
+    finally:
+        stream.close()
+
+
+def test_a_failure_in_the_streaming_child_is_raised_in_the_parent_with_its_traceback():
+    def broken():
+        raise ValueError("template broke")
+
+    stream = fork.Stream([lambda: "fine", broken, lambda: "never rendered"], order=[0, 1, 2])
+    try:
+        assert stream.get(0) == "fine"
+        with pytest.raises(RuntimeError, match=r"(?s)ValueError: template broke.*in broken"):
+            stream.get(2)
+    finally:
+        stream.close()
+
+
+def test_closing_an_unfinished_stream_stops_the_child():
+    import time
+
+    stream = fork.Stream([lambda: time.sleep(60)], order=[0])
+    pid = stream._pid
+    stream.close()  # a build that failed before reading every file
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped: nothing left running
+
+
+def _site_files(site):
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def test_a_build_that_streams_pages_from_a_forked_child_writes_the_same_site_as_one_process(tmp_path):
+    config_file = tmp_path / "mkdocs.yml"
+    config = site_config(VALID, docs_copy(tmp_path / "docs"), tmp_path / "site")
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1752192000"}
+    sites, logs = {}, {}
+    for name, setup in (("streamed", ""), ("one process", "kbgen.fork.available = lambda: False; ")):
+        site = tmp_path / name
+        program = f"import sys, kbgen.fork; {setup}from mkdocs.__main__ import cli; sys.exit(cli())"
+        result = subprocess.run([str(BIN / "python"), "-c", program, "build", "--strict", "--verbose",
+                                 "-f", str(config_file), "--site-dir", str(site)],
+                                cwd=tmp_path, capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+        sites[name], logs[name] = _site_files(site), result.stderr
+    message = "generated files in a forked process"
+    assert message in logs["streamed"] and message not in logs["one process"]
+    for path in ("actors/river-brigade/index.html", "data/kb.stix.json", "search/search_index.json"):
+        assert path in sites["streamed"]
+    assert sorted(sites["streamed"]) == sorted(sites["one process"])
+    assert [path for path in sites["streamed"] if sites["streamed"][path] != sites["one process"][path]] == []

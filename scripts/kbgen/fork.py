@@ -1,5 +1,10 @@
 """Work done in a forked child process while the parent does its own share.
 
+Two shapes: :func:`start` runs one piece of work and returns its result whole;
+:class:`Stream` renders a list of items in the child and hands each to the parent
+as soon as it is asked for, so the parent can begin using the first ones while the
+child renders the rest (``mkdocs build`` converts pages while the child renders them).
+
 Page generation is a third of a big build's kbgen work, and MkDocs uses one core:
 on a machine with two, a forked child renders part of the pages at the same time.
 Forking copies the parent's memory (the linked knowledge base, the Jinja
@@ -11,10 +16,14 @@ serve``'s server) is unsafe.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pickle
+import select
+import signal
+import struct
 import traceback
-from typing import Callable, TypeVar
+from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 
@@ -58,3 +67,107 @@ def start(work: Callable[[], T]) -> Callable[[], T]:
         return value
 
     return result
+
+
+_FRAME = struct.Struct(">Q")  # each item travels as its pickle's length, then the pickle
+# Linux lets an unprivileged pipe hold 1 MiB (fs.pipe-max-size): the child runs that far ahead
+# between two of the parent's reads instead of 64 KiB.
+_PIPE_BYTES = 1 << 20
+
+
+class Stream:
+    """``items`` rendered in a forked child, in ``order``; :meth:`get` waits for the one asked for.
+
+    Each item is a function of no arguments. The parent never blocks the child for long: every
+    :meth:`get` first takes in all the child has sent so far, so the child renders ahead at its
+    own pace (it is the parent that waits, and only for items not rendered yet). An exception in
+    the child is raised again in the parent, with the child's traceback.
+    """
+
+    def __init__(self, items: Sequence[Callable[[], T]], order: Sequence[int]):
+        read, write = os.pipe()
+        for end in (read, write):
+            try:
+                fcntl.fcntl(end, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+            except (AttributeError, OSError):  # not Linux, or a lower limit: the default size works, slower
+                pass
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the parent's code
+            os.close(read)
+            _send_all(items, order, write)  # ends the process
+        os.close(write)
+        os.set_blocking(read, False)
+        self._pid, self._pipe = pid, read
+        self._received: dict[int, T] = {}
+        self._unread = bytearray()
+        self._ended = False
+
+    def get(self, index: int) -> T:
+        """The rendered item ``index`` (each item can be taken once)."""
+        self._take_in(wait=False)
+        while index not in self._received:
+            if self._ended:
+                raise RuntimeError(f"kbgen: the forked renderer ended without item {index}")
+            self._take_in(wait=True)
+        return self._received.pop(index)
+
+    def close(self) -> None:
+        """Stop the child if it is still running (a build that failed) and reap it."""
+        if self._pipe is None:
+            return
+        os.close(self._pipe)
+        self._pipe = None
+        try:
+            os.kill(self._pid, signal.SIGKILL)  # still rendering after a failed build; else already done
+        except ProcessLookupError:
+            pass
+        os.waitpid(self._pid, 0)
+
+    def _take_in(self, wait: bool) -> None:
+        """Read what the pipe holds (waiting for something first if ``wait``) and unpickle whole frames."""
+        if wait:
+            select.select([self._pipe], [], [])
+        while True:
+            try:
+                chunk = os.read(self._pipe, _PIPE_BYTES)
+            except BlockingIOError:
+                break
+            if not chunk:
+                self._ended = True
+                break
+            self._unread += chunk
+        view, start = memoryview(self._unread), 0
+        while len(view) - start >= _FRAME.size:
+            (size,) = _FRAME.unpack_from(view, start)
+            end = start + _FRAME.size + size
+            if end > len(view):
+                break
+            ok, index, value = pickle.loads(view[start + _FRAME.size:end])
+            if not ok:
+                view.release()
+                raise RuntimeError(f"kbgen: rendering in the forked process failed: {value}")
+            self._received[index] = value
+            start = end
+        view.release()
+        del self._unread[:start]
+
+
+def _send_all(items: Sequence[Callable[[], object]], order: Sequence[int], pipe: int) -> None:
+    status = 0
+    try:
+        with os.fdopen(pipe, "wb") as out:
+            for index in order:
+                try:
+                    frame = pickle.dumps((True, index, items[index]()), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
+                    frame = pickle.dumps((False, index, f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
+                    out.write(_FRAME.pack(len(frame)) + frame)
+                    break
+                out.write(_FRAME.pack(len(frame)))
+                out.write(frame)
+                out.flush()  # the parent may be waiting for this very item
+    except BaseException:  # noqa: BLE001 - a parent that stopped listening (a failed build) ends the child
+        status = 1
+    finally:
+        os._exit(status)
+

@@ -17,11 +17,12 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from . import fork as forking
 from .config import KbgenConfig
 from .history import last_changed
 from .load import ParseCache
 from .pipeline import check_knowledge_base
-from .render import render_site
+from .render import plan_site
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
 
@@ -33,13 +34,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # files are not parsed or validated again after an edit.
         self.parse_cache = ParseCache()
         self.one_off_build = False
+        self.stream: forking.Stream | None = None  # the files a forked child renders (one-off builds)
+        self.streamed: dict[str, tuple[int, File]] = {}  # src_uri -> (position in the stream, file)
 
     def on_startup(self, *, command, dirty):
         """Defining this hook makes MkDocs keep this plugin instance, and so its
         parse cache, across the rebuilds of one ``mkdocs serve`` (MkDocs >= 1.4).
 
-        A one-off build renders pages in two processes; ``mkdocs serve`` runs a
-        server thread, and a threaded process must not fork."""
+        A one-off build renders pages in a second process (:class:`kbgen.fork.Stream`);
+        ``mkdocs serve`` runs a server thread, and a threaded process must not fork."""
         self.one_off_build = command in ("build", "gh-deploy")
 
     @property
@@ -59,16 +62,28 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             for problem in problems:
                 log.error(str(problem))
             raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
-        for generated in render_site(kb, self.templates, last_changed(self.root),
-                                     site_url=config.site_url, site_name=config.site_name,
-                                     index_page_entries=self.config.index_page_entries, fork=self.one_off_build):
-            if files.get_file_from_path(generated.path) is not None:
-                raise Abort(f"kbgen: docs/{generated.path} would hide the generated page at the same path; rename or remove it")
-            file = File.generated(config, generated.path, content=generated.content)
-            if generated.source:
+        plan = plan_site(kb, self.templates, last_changed(self.root), site_url=config.site_url,
+                         site_name=config.site_name, index_page_entries=self.config.index_page_entries)
+        stream = self.one_off_build and forking.available()
+        generated = []
+        for planned in plan:
+            if files.get_file_from_path(planned.path) is not None:
+                raise Abort(f"kbgen: docs/{planned.path} would hide the generated page at the same path; rename or remove it")
+            # Streamed files get their content from the child just before MkDocs reads it (on_pre_page, on_env).
+            file = File.generated(config, planned.path, content="" if stream else planned.render())
+            if planned.source:
                 # edit_uri is joined to the docs folder's edit URL; '..' climbs to the YAML.
-                file.edit_uri = Path(os.path.relpath(self.root / generated.source, config.docs_dir)).as_posix()
+                file.edit_uri = Path(os.path.relpath(self.root / planned.source, config.docs_dir)).as_posix()
             files.append(file)
+            generated.append(file)
+        if stream:
+            # A one-off build renders the files in a forked child while MkDocs converts the pages it
+            # has already received: kbgen's rendering runs on the second core, beside MkDocs' own work.
+            # Pages come first, in the order MkDocs reads them; the data files follow.
+            order = sorted(range(len(plan)), key=lambda i: not generated[i].is_documentation_page())
+            self.stream = forking.Stream([planned.render for planned in plan], order)
+            log.debug(f"Rendering {len(plan)} generated files in a forked process")
+            self.streamed = {file.src_uri: (i, file) for i, file in enumerate(generated)}
         if self.one_off_build:
             # What the knowledge base left in memory (the parse cache: every value and its line)
             # lives until the process ends; frozen, the collector stops rescanning it on each of
@@ -76,6 +91,30 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             # each rebuild would add a frozen generation that is never collected.)
             gc.freeze()
         return files
+
+    def on_pre_page(self, page, *, config, files):
+        """A streamed page's content, received just before MkDocs reads it."""
+        if self.stream is not None and page.file.src_uri in self.streamed:
+            index, file = self.streamed.pop(page.file.src_uri)
+            file.content_string = self.stream.get(index)
+        return page
+
+    def on_env(self, env, *, config, files):
+        """Every other streamed file (data files, and any page MkDocs did not read) before MkDocs
+        writes the static files: the child has rendered them meanwhile."""
+        if self.stream is not None:
+            for index, file in self.streamed.values():
+                file.content_string = self.stream.get(index)
+            self._end_stream()
+        return env
+
+    def on_build_error(self, *, error):
+        self._end_stream()
+
+    def _end_stream(self):
+        if self.stream is not None:
+            self.stream.close()
+        self.stream, self.streamed = None, {}
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.root / "entities"))
