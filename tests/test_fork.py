@@ -79,7 +79,31 @@ def _site_files(site):
     return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
 
 
+def test_a_sink_takes_items_in_a_child_and_returns_its_result():
+    parent = os.getpid()
+    taken = []
+    sink = fork.Sink(taken.append, lambda: (os.getpid(), taken))
+    for i in range(3000):
+        sink.send({"page": i, "html": "<p>x</p>" * 100})  # ~2.5 MB: more than a pipe holds
+    pid, items = sink.result()
+    assert pid != parent and taken == []  # taken in the child's copy of the list, not the parent's
+    assert [item["page"] for item in items] == list(range(3000))
+
+
+def test_a_failure_in_a_sink_is_raised_in_the_parent():
+    def take(item):
+        if item == 2:
+            raise ValueError("cannot index page 2")
+
+    sink = fork.Sink(take, lambda: "done")
+    with pytest.raises(RuntimeError, match=r"(?s)ValueError: cannot index page 2.*in take"):
+        for i in range(100_000):  # the child stops taking items: sending fails, with its reason
+            sink.send(i)
+        sink.result()
+
+
 def test_a_build_that_streams_pages_from_a_forked_child_writes_the_same_site_as_one_process(tmp_path):
+    """Pages rendered in one forked child, the search index built in another: the same site, byte for byte."""
     config_file = tmp_path / "mkdocs.yml"
     config = site_config(VALID, docs_copy(tmp_path / "docs"), tmp_path / "site")
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
@@ -93,8 +117,8 @@ def test_a_build_that_streams_pages_from_a_forked_child_writes_the_same_site_as_
                                 cwd=tmp_path, capture_output=True, text=True, env=env)
         assert result.returncode == 0, result.stderr
         sites[name], logs[name] = _site_files(site), result.stderr
-    message = "generated files in a forked process"
-    assert message in logs["streamed"] and message not in logs["one process"]
+    for message in ("generated files in a forked process", "Indexing the pages for search in a forked process"):
+        assert message in logs["streamed"] and message not in logs["one process"]
     for path in ("actors/river-brigade/index.html", "data/kb.stix.json", "search/search_index.json"):
         assert path in sites["streamed"]
     assert sorted(sites["streamed"]) == sorted(sites["one process"])

@@ -1,9 +1,11 @@
 """Work done in a forked child process while the parent does its own share.
 
-Two shapes: :func:`start` runs one piece of work and returns its result whole;
+Three shapes: :func:`start` runs one piece of work and returns its result whole;
 :class:`Stream` renders a list of items in the child and hands each to the parent
 as soon as it is asked for, so the parent can begin using the first ones while the
-child renders the rest (``mkdocs build`` converts pages while the child renders them).
+child renders the rest (``mkdocs build`` converts pages while the child renders them);
+:class:`Sink` takes items from the parent as it produces them and returns one result
+at the end (Material's search index, built from the pages ``mkdocs build`` writes).
 
 Page generation is a third of a big build's kbgen work, and MkDocs uses one core:
 on a machine with two, a forked child renders part of the pages at the same time.
@@ -171,3 +173,92 @@ def _send_all(items: Sequence[Callable[[], object]], order: Sequence[int], pipe:
     finally:
         os._exit(status)
 
+
+class Sink:
+    """A forked child that takes items from the parent one by one and, once they have all
+    been sent, returns one result: the parent goes on with its own work while the child
+    does something with each item.
+
+    ``take`` runs in the child for each item; ``finish`` there after the last one, and its
+    value is what :meth:`result` returns. An exception in the child is raised again in the
+    parent (by :meth:`send` or :meth:`result`), with the child's traceback.
+    """
+
+    def __init__(self, take: Callable[[object], None], finish: Callable[[], T]):
+        items_read, items_write = os.pipe()
+        result_read, result_write = os.pipe()
+        for end in (items_read, items_write):
+            try:
+                fcntl.fcntl(end, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+            except (AttributeError, OSError):
+                pass
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the parent's code
+            os.close(items_write)
+            os.close(result_read)
+            _take_all(take, finish, items_read, result_write)  # ends the process
+        os.close(items_read)
+        os.close(result_write)
+        self._pid = pid
+        self._items = os.fdopen(items_write, "wb", buffering=_PIPE_BYTES)
+        self._result = result_read
+
+    def send(self, item: object) -> None:
+        try:
+            pickle.dump(item, self._items, protocol=pickle.HIGHEST_PROTOCOL)
+        except BrokenPipeError:  # the child stopped taking items: it failed, and says why
+            self.result()
+            raise
+
+    def result(self) -> T:
+        """Wait for the child to finish the items sent and return its result."""
+        try:
+            self._items.close()
+        except BrokenPipeError:
+            pass
+        with os.fdopen(self._result, "rb") as pipe:
+            payload = pipe.read()
+        os.waitpid(self._pid, 0)
+        if not payload:
+            raise RuntimeError("kbgen: the forked process ended without a result")
+        ok, value = pickle.loads(payload)
+        if not ok:
+            raise RuntimeError(f"kbgen: work in the forked process failed: {value}")
+        return value
+
+    def close(self) -> None:
+        """Stop the child without waiting for a result (a build that failed)."""
+        if self._items.closed:
+            return
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self._result)
+        try:
+            self._items.close()
+        except BrokenPipeError:
+            pass
+        os.waitpid(self._pid, 0)
+
+
+def _take_all(take: Callable[[object], None], finish: Callable[[], object], items: int, result: int) -> None:
+    status = 0
+    try:
+        with os.fdopen(items, "rb", buffering=_PIPE_BYTES) as pipe:
+            try:
+                while True:
+                    try:
+                        item = pickle.load(pipe)
+                    except EOFError:
+                        break
+                    take(item)
+                payload = pickle.dumps((True, finish()), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
+                payload = pickle.dumps((False, f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
+        with os.fdopen(result, "wb") as out:
+            out.write(payload)
+    except BaseException:  # noqa: BLE001
+        status = 1
+    finally:
+        os._exit(status)

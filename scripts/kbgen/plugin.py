@@ -18,6 +18,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from . import fork as forking
+from . import material_search
 from .config import KbgenConfig
 from .history import last_changed
 from .load import ParseCache
@@ -36,6 +37,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.one_off_build = False
         self.stream: forking.Stream | None = None  # the files a forked child renders (one-off builds)
         self.streamed: dict[str, tuple[int, File]] = {}  # src_uri -> (position in the stream, file)
+        self.search_index: material_search.ForkedSearchIndex | None = None  # one-off builds
 
     def on_startup(self, *, command, dirty):
         """Defining this hook makes MkDocs keep this plugin instance, and so its
@@ -106,10 +108,19 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             for index, file in self.streamed.values():
                 file.content_string = self.stream.get(index)
             self._end_stream()
+        if self.one_off_build and forking.available():
+            # The pages are converted; while MkDocs writes them, a second process indexes them for search.
+            self.search_index = material_search.index_in_a_forked_process(config.plugins)
         return env
+
+    def on_post_build(self, *, config):
+        self.search_index = None  # Material's search plugin has taken the index (its on_post_build)
 
     def on_build_error(self, *, error):
         self._end_stream()
+        if self.search_index is not None:
+            self.search_index.close()
+            self.search_index = None
 
     def _end_stream(self):
         if self.stream is not None:
