@@ -296,10 +296,18 @@ cli()
 # A hooks file for the bare build: Material's search index built in a forked child, as the
 # kbgen plugin has it built, so that the plugin build and the bare build differ only by kbgen.
 SEARCH_IN_A_CHILD_HOOK = """
+from mkdocs.plugins import event_priority
 from kbgen import material_search
 
-def on_env(env, config, files):
-    material_search.index_in_a_forked_process(config.plugins)
+index = None
+
+def on_files(files, config):
+    global index
+    index = material_search.index_in_a_forked_process(config.plugins)
+
+@event_priority(-100)
+def on_page_content(html, page, config, files):
+    index.page_converted(page, html)
 """
 
 REBUILD_SCRIPT = r"""

@@ -102,6 +102,36 @@ def test_a_failure_in_a_sink_is_raised_in_the_parent():
         sink.result()
 
 
+def test_a_search_index_built_in_a_child_is_materials_own_even_for_pages_changed_after_conversion():
+    from types import SimpleNamespace
+
+    from material.plugins.search.plugin import SearchIndex
+    from mkdocs.structure.toc import get_toc
+
+    from kbgen.material_search import ForkedSearchIndex
+
+    config = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": ["stemmer"], "fields": {}}
+
+    def page(name, html):
+        return SimpleNamespace(file=SimpleNamespace(src_uri=f"{name}.md"), url=f"{name}/", title=name.title(),
+                               meta={"tags": ["t"]}, content=html,
+                               toc=get_toc([{"level": 2, "id": "part", "name": "Part", "html": "Part", "children": []}]))
+
+    pages = [page(name, f"<h1>{name}</h1><p>text of {name}</p><h2 id=\"part\">Part</h2><p>more</p>")
+             for name in ("alpha", "beta", "gamma")]
+    forked = ForkedSearchIndex(SearchIndex(**config))
+    for each in pages:
+        forked.page_converted(each, each.content)  # as MkDocs converts them
+    pages[1].content = "<h1>beta</h1><p>changed by a plugin before indexing</p>"  # after conversion
+    for each in reversed(pages):  # indexed in another order than converted
+        forked.add_entry_from_context(each)
+    in_process = SearchIndex(**config)
+    for each in reversed(pages):
+        in_process.add_entry_from_context(each)
+    assert forked.generate_search_index(None) == in_process.generate_search_index(None)
+    assert "changed by a plugin" in in_process.generate_search_index(None)
+
+
 def test_a_build_that_streams_pages_from_a_forked_child_writes_the_same_site_as_one_process(tmp_path):
     """Pages rendered in one forked child, the search index built in another: the same site, byte for byte."""
     config_file = tmp_path / "mkdocs.yml"

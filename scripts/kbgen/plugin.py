@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import fork as forking
@@ -85,6 +85,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             order = sorted(range(len(plan)), key=lambda i: not generated[i].is_documentation_page())
             self.stream = forking.Stream([planned.render for planned in plan], order)
             log.debug(f"Rendering {len(plan)} generated files in a forked process")
+            # And another child indexes the pages for search as MkDocs converts them.
+            self.search_index = material_search.index_in_a_forked_process(config.plugins)
             self.streamed = {file.src_uri: (i, file) for i, file in enumerate(generated)}
         if self.one_off_build:
             # What the knowledge base left in memory (the parse cache: every value and its line)
@@ -101,6 +103,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             file.content_string = self.stream.get(index)
         return page
 
+    @event_priority(-100)  # after every other plugin's: the HTML is final
+    def on_page_content(self, html, *, page, config, files):
+        if self.search_index is not None:
+            self.search_index.page_converted(page, html)
+        return html
+
     def on_env(self, env, *, config, files):
         """Every other streamed file (data files, and any page MkDocs did not read) before MkDocs
         writes the static files: the child has rendered them meanwhile."""
@@ -108,9 +116,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             for index, file in self.streamed.values():
                 file.content_string = self.stream.get(index)
             self._end_stream()
-        if self.one_off_build and forking.available():
-            # The pages are converted; while MkDocs writes them, a second process indexes them for search.
-            self.search_index = material_search.index_in_a_forked_process(config.plugins)
         return env
 
     def on_post_build(self, *, config):
