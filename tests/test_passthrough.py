@@ -77,3 +77,15 @@ def test_infobox_is_an_html_table_with_working_links(fixture_site):
     assert "<table>" in box and "|" not in box  # a table, not Markdown table text
     assert '<tr><td>Addressed to</td><td><a href="../../actors/southland/">Southland</a></td></tr>' in box
     assert (page.parent / "../../actors/southland/index.html").resolve().is_file()
+
+
+def test_a_list_rendered_as_html_is_the_html_markdown_makes_of_the_same_list():
+    """Lists of links on entity pages skip Python-Markdown (``html_list``) and come out the same."""
+    items = ["plain", "a *star* & <b>tag</b> [x](y) `code` _under_", "Kata'ib — 22 June 2025 (approximate)", "2025 — Border war: note #1 | x"]
+    env = make_environment()
+    html_list = env.from_string('{% import "_macros.md.j2" as m %}'
+                                '{% call(item) m.html_list(items) %}{{ item }}{% endcall %}').render(items=items)
+    as_markdown = env.from_string('{% for item in items %}- {{ item }}\n{% endfor %}').render(items=items)
+    extensions = ["tables", "footnotes", "fenced_code", "toc", "kbgen.passthrough"]  # mkdocs.yml's
+    assert convert(html_list, extensions) == convert(as_markdown, extensions)
+    assert convert(html_list, extensions).count("<li>") == len(items)
