@@ -4,6 +4,12 @@ All the work is in plain functions (``pipeline``, ``render``); this module only
 hands their output to MkDocs as generated files, points edit links at the YAML
 sources, watches ``entities/`` under ``mkdocs serve`` and stops the build with
 the same messages as ``kbgen validate``.
+
+MkDocs uses one core. In a one-off build (``mkdocs build``, ``gh-deploy``) on a
+machine with two, two forked children work beside it: one renders the generated
+files, which MkDocs takes as it reaches them (:class:`kbgen.fork.Stream`), and one
+builds Material's search index from the pages as MkDocs converts them
+(:mod:`kbgen.material_search`). The site is the same, byte for byte.
 """
 
 from __future__ import annotations
@@ -105,6 +111,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     @event_priority(-100)  # after every other plugin's: the HTML is final
     def on_page_content(self, html, *, page, config, files):
+        """A converted page goes to the search child now, to be indexed while MkDocs converts the rest."""
         if self.search_index is not None:
             self.search_index.page_converted(page, html)
         return html

@@ -31,7 +31,7 @@ from .exports.common import json_text
 from .exports.records import entity_record
 from .graph import KnowledgeBase
 from .model import Entity
-from .schema import entity_schema, schema_texts
+from .schema import entity_schema, schema_path, schema_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -206,6 +206,9 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
         undefined=StrictUndefined,
         autoescape=False,  # output is Markdown, escaped by finalize for Markdown and HTML at once
         finalize=md_escape,
+        # Templates do not change during a build (`mkdocs serve` makes a new environment for each
+        # rebuild): no file-system check each time a page looks its template up.
+        auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -259,30 +262,36 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     env = make_environment(templates)
     env.globals["cite_this"] = lambda entity, style: passthrough(cite_this(entity, style, site_url, site_name))
     last_updated = last_updated or {}
-    templates_by_type = {type_: env.get_template(f"{type_}.md.j2") for type_ in vocab.ENTITY_TYPES}
 
     def entity_page(entity: Entity) -> PlannedFile:
         path = page_path(entity)
         source = kb.paths.get((entity.type, entity.id))
-        return PlannedFile(path, partial(templates_by_type[entity.type].render, page=path, entity=entity, kb=kb,
-                                         backlinks=kb.backlinks(entity), updated=last_updated.get(source or "", "")),
-                           source)
+
+        def render() -> str:
+            return env.get_template(f"{entity.type}.md.j2").render(
+                page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity), updated=last_updated.get(source or "", ""))
+        return PlannedFile(path, render, source)
 
     files: list[PlannedFile] = []
     for type_ in vocab.ENTITY_TYPES:
         files += index_pages(kb, env, type_, index_page_entries)
         files += [entity_page(entity) for entity in kb.all(type_)]
     for name in ("graph", "tags"):
-        files.append(PlannedFile(f"{name}.md", partial(env.get_template(f"{name}.md.j2").render, page=f"{name}.md", kb=kb)))
+        files.append(PlannedFile(f"{name}.md", rendering(env, f"{name}.md.j2", page=f"{name}.md", kb=kb)))
     files += tag_pages(kb, env, index_page_entries)
     files.append(PlannedFile("data/kb.json", partial(knowledge_base_json, kb)))
-    files += [PlannedFile(f"data/schema/{name}", partial(schema_texts().__getitem__, name)) for name in schema_texts()]
+    files += [PlannedFile(f"data/schema/{schema_path(type_)}", partial(schema_text, type_)) for type_ in vocab.ENTITY_TYPES]
     files += redirect_pages(kb, env)
-    files.append(PlannedFile("editors/vocabularies.md", partial(
-        env.get_template("vocabularies.md.j2").render, page="editors/vocabularies.md",
-        schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES})))
+    files.append(PlannedFile("editors/vocabularies.md", lambda: env.get_template("vocabularies.md.j2").render(
+        page="editors/vocabularies.md", schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES})))
     files += [PlannedFile(path, render) for path, render in data_files(kb, site_url, site_name)]
     return files
+
+
+def rendering(env: Environment, template: str, **context: Any) -> Callable[[], str]:
+    """A function that renders ``template`` with ``context``. The template is looked up (and compiled,
+    the first time) when the file is rendered, maybe in a forked child, not when it is planned."""
+    return lambda: env.get_template(template).render(**context)
 
 
 def render_site(kb: KnowledgeBase, templates: Optional[Path] = None,
@@ -312,37 +321,34 @@ def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int) -> 
     split = indexes.split_index(type_, entities, limit, actor_name=lambda id_: kb.get("actor", id_).name)
     if split is None:
         path = index_path(type_)
-        index = env.get_template(f"{vocab.FOLDERS[type_]}-index.md.j2")
-        return [PlannedFile(path, partial(index.render, page=path, kb=kb, type=type_, entities=entities))]
-    template = env.get_template("index-page.md.j2")
-    return [PlannedFile(page.path, partial(template.render, page=page.path, index=page, kb=kb, type=type_))
+        return [PlannedFile(path, rendering(env, f"{vocab.FOLDERS[type_]}-index.md.j2", page=path, kb=kb, type=type_,
+                                            entities=entities))]
+    return [PlannedFile(page.path, rendering(env, "index-page.md.j2", page=page.path, index=page, kb=kb, type=type_))
             for page in indexes.pages(split)]
 
 
 def tag_pages(kb: KnowledgeBase, env: Environment, limit: int) -> list[PlannedFile]:
     """Each tag's page of its entries (a tag no entity carries has none), split like a section
     index above ``limit`` entries (:func:`kbgen.indexes.tag_index`)."""
-    template = env.get_template("tag-page.md.j2")
     files = []
     for tag, description in kb.tags.items():
         tagged = kb.tagged(tag)
         if tagged:
-            files += [PlannedFile(page.path, partial(template.render, page=page.path, index=page, kb=kb,
-                                                     description=description))
+            files += [PlannedFile(page.path, rendering(env, "tag-page.md.j2", page=page.path, index=page, kb=kb,
+                                                       description=description))
                       for page in indexes.pages(indexes.tag_index(tag, tagged, limit))]
     return files
 
 
 def redirect_pages(kb: KnowledgeBase, env: Environment) -> list[PlannedFile]:
     """A small HTML page at each former id's URL that sends readers (and search engines) to the new page."""
-    template = env.get_template("redirect.html.j2")
     pages = []
     for type_ in vocab.ENTITY_TYPES:
         for entity in kb.all(type_):
             for former in entity.former_ids:
                 target = f"../{entity.id}/"
-                pages.append(PlannedFile(f"{vocab.FOLDERS[type_]}/{former}/index.html", partial(
-                    template.render, target=Markup(escape(target)), title=Markup(escape(entity.title)))))
+                pages.append(PlannedFile(f"{vocab.FOLDERS[type_]}/{former}/index.html", rendering(
+                    env, "redirect.html.j2", target=Markup(escape(target)), title=Markup(escape(entity.title)))))
     return pages
 
 

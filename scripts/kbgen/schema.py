@@ -121,9 +121,14 @@ def schema_path(type_: str) -> str:
     return f"{type_}.schema.json"
 
 
+def schema_text(type_: str) -> str:
+    """One entity type's JSON Schema as a file's text, stable byte for byte."""
+    return json.dumps(entity_schema(type_), ensure_ascii=False, indent=2) + "\n"
+
+
 def schema_texts() -> dict[str, str]:
-    """File name -> JSON text, for every entity type, stable byte for byte."""
-    return {schema_path(t): json.dumps(entity_schema(t), ensure_ascii=False, indent=2) + "\n" for t in vocab.ENTITY_TYPES}
+    """File name -> JSON text, for every entity type."""
+    return {schema_path(t): schema_text(t) for t in vocab.ENTITY_TYPES}
 
 
 def write_schemas(out: Path) -> list[Path]:
