@@ -9,7 +9,7 @@ from conftest import make_knowledge_base
 from sitecheck import pages
 from kbgen.passthrough import END, START, passthrough
 from kbgen.pipeline import read_knowledge_base
-from kbgen.render import make_environment, render_site
+from kbgen.render import make_environment, md_escape, render_site
 
 # Markdown inside a block that md_in_html would process: only a block nobody parsed keeps it as written.
 BLOCK = '<div class="x" markdown="1">\n*kept as written*\n</div>'
@@ -89,3 +89,31 @@ def test_a_list_rendered_as_html_is_the_html_markdown_makes_of_the_same_list():
     extensions = ["tables", "footnotes", "fenced_code", "toc", "kbgen.passthrough"]  # mkdocs.yml's
     assert convert(html_list, extensions) == convert(as_markdown, extensions)
     assert convert(html_list, extensions).count("<li>") == len(items)
+
+
+def test_citation_notes_written_as_html_are_what_the_footnotes_extension_makes(tmp_path):
+    """Citation notes skip Python-Markdown (render.Footnotes) and come out as its footnotes extension
+    makes them, a note referenced twice included (a second reference id and a second way back)."""
+    quoted = {"source": "field-report", "quote": "widely seen as a proxy of Southland", "locator": "para. <2> & *3*"}
+    bare = {"source": "field-report"}
+    root = make_knowledge_base(tmp_path / "kb", files={"entities/actors/river-brigade.yml": yaml.safe_dump({
+        "name": "River Brigade", "kind": "armed-group", "summary": "A militia.",
+        "citations": [dict(quoted), dict(bare), dict(quoted)],  # (copies: PyYAML would write an alias)
+        "relations": [{"type": "proxy-of", "actor": "southland", "citations": [dict(bare)]}],
+    })})
+    page = next(f.content for f in render_site(read_knowledge_base(root)) if f.path == "actors/river-brigade.md")
+    extensions = ["tables", "footnotes", "fenced_code", "toc", "kbgen.passthrough"]  # mkdocs.yml's
+    html = convert(page, extensions)
+    assert "[^" not in page  # nothing left for the extension to find
+
+    source = '<a href="../../sources/field-report/">A Field Report on Northland</a>'
+    as_markdown = (f"Sources: [^1][^2][^1]\n\n"
+                   f'- Proxy of <a href="../southland/">Southland</a>[^2]\n\n'
+                   f"[^1]: {source}, {md_escape(quoted['locator'])}: “{quoted['quote']}”\n"
+                   f"[^2]: {source}\n")
+    expected = convert(as_markdown, extensions)
+    sources_line = expected[:expected.index("</p>") + 4]
+    relation = expected[expected.index("<li>"):expected.index("</li>") + 5]
+    notes = expected[expected.index('<div class="footnote">'):]
+    assert sources_line in html and relation in html and html.endswith(notes)
+    assert 'href="#fnref2:1"' in notes and 'id="fnref2:1"' in sources_line and 'id="fnref2:2"' in relation

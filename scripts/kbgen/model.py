@@ -140,6 +140,11 @@ class Citation(Strict):
     quote: Optional[Text] = Field(None, description="Verbatim text from the source.")
     locator: Optional[Text] = Field(None, description="Where in the source: page, paragraph, section.")
 
+    @property
+    def key(self) -> tuple:
+        """What makes two citations the same note (compared by value: model == is slow, pages ask often)."""
+        return (self.source, self.quote, self.locator)
+
 
 Citations = Annotated[list[Citation], Field(default_factory=list)]
 Tags = Annotated[list[Slug], Field(default_factory=list, description="Theme tags declared in entities/tags.yml.")]
@@ -202,11 +207,10 @@ class Entity(Strict):
     def all_citations(self) -> list[Citation]:
         """Every distinct citation, in the order it first appears: the entity's own, then its links'."""
         notes: list[Citation] = []
-        seen: set[tuple] = set()  # by field values: model == compares slowly, and pages ask often
+        seen: set[tuple] = set()
         for citation in list(self.citations) + [c for link in getattr(self, "relations", []) for c in link.citations]:
-            key = (citation.source, citation.quote, citation.locator)
-            if key not in seen:
-                seen.add(key)
+            if citation.key not in seen:
+                seen.add(citation.key)
                 notes.append(citation)
         return notes
 
