@@ -38,3 +38,10 @@ def page_url(from_page: str, to_page: str) -> str:
     inside = lambda folder: f"{folder}/_" if folder else "_"
     relative_path = relative(inside(_directory(from_page)), inside(_directory(to_page)))[:-1]
     return relative_path or "./"
+
+
+def file_url(from_page: str, to_file: str) -> str:
+    """The address of a file that is not a page (``actors/x.json``) relative to ``from_page``'s built
+    address (directory URLs), e.g. ``../x.json``: for raw HTML, which MkDocs does not rewrite."""
+    folder = _directory(from_page)
+    return relative(f"{folder}/_" if folder else "_", to_file)

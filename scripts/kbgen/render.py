@@ -181,6 +181,11 @@ def _link_path(context, path: str) -> Markup:
     return Markup(paths.relative(context["page"], path))
 
 
+@pass_context
+def _file_url(context, path: str) -> Markup:
+    return Markup(escape(paths.file_url(context["page"], path)))
+
+
 def timeline(events: Iterable[Entity]) -> list[tuple[int, list[tuple[str, list[Entity]]]]]:
     """Events (already in date order) grouped by year, then month; '' for year-only dates."""
     years: dict[int, dict[str, list[Entity]]] = {}
@@ -254,6 +259,7 @@ def make_environment(overrides: Optional[Path] = None) -> Environment:
         link=_link,
         page_link=_page_link,
         link_path=_link_path,
+        file_url=_file_url,
         tag_link=_tag_link,
         tag_path=tag_path,
         vocab=vocab,
