@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import VALID, assert_matches_golden, build_with_index_limit, make_knowledge_base
 from sitecheck import broken_links, parse, target_file
@@ -197,3 +198,17 @@ def test_a_crowded_letter_is_split_into_runs_of_whole_addressees_not_a_page_each
     assert [page.path for page in letter.children] == ["recommendations/addressees/s/northland.md",
                                                        "recommendations/addressees/s/southland.md"]
     assert letter.children[0].title == "Recommendations to Sahel North – Sahel League"
+
+
+def test_an_event_known_only_to_its_year_heads_the_year_even_after_one_on_its_first_day(tmp_path):
+    event = {"kind": "attack", "summary": "An event.", "participants": [{"actor": "northland", "role": "host"}],
+             "citations": [{"source": "field-report"}]}
+    root = make_knowledge_base(tmp_path / "kb", files={
+        "entities/events/new-year.yml": yaml.safe_dump({**event, "title": "On new year's day", "date": "1998-01-01"}),
+        "entities/events/some-time.yml": yaml.safe_dump({**event, "title": "Some time that year", "date": "1998"}),
+        "entities/events/later.yml": yaml.safe_dump({**event, "title": "Later in January", "date": "1998-01-20"}),
+    })
+    timeline = next(f.content for f in render_site(read_knowledge_base(root)) if f.path == "events/index.md")
+    year = timeline[timeline.index("## 1998"):timeline.index("## 2025")]
+    # The year-only event comes before the month's heading, not under it.
+    assert year.index("Some time that year") < year.index("### January 1998") < year.index("On new year") < year.index("Later in")

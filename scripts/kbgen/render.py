@@ -192,7 +192,9 @@ def timeline(events: Iterable[Entity]) -> list[tuple[int, list[tuple[str, list[E
     for event in events:
         month = calendar.month_name[event.date.month] if event.date.month else ""
         years.setdefault(event.date.year, {}).setdefault(month, []).append(event)
-    return [(year, list(months.items())) for year, months in years.items()]
+    # Year-only events head their year even where a dated one sorts first ("1 January 1998" before
+    # "1998", the narrower date first): after a month's heading they would read as of that month.
+    return [(year, sorted(months.items(), key=lambda month: month[0] != "")) for year, months in years.items()]
 
 
 @pass_context
