@@ -7,6 +7,8 @@ import contextlib
 import functools
 import http.server
 import os
+import posixpath
+import re
 import threading
 import shutil
 import subprocess
@@ -99,6 +101,23 @@ def repo_site(tmp_path_factory) -> Path:
                             cwd=REPO, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     return site
+
+
+def page_links(page: str, content: str, pages) -> list[str]:
+    """The pages a generated page links to, in order, as paths under the docs root: Markdown links to
+    ``.md`` files, and raw-HTML links (entries, lists) to built page addresses, which are an index
+    page's folder when ``pages`` has that index page."""
+    stem = posixpath.splitext(page)[0]
+    built = posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem  # directory URLs
+    links = []
+    for markdown_target, html_target in re.findall(r'\]\(([^)#]+\.md)\)|<a href="([^"#]*/)">', content):
+        if markdown_target:
+            links.append(posixpath.normpath(posixpath.join(posixpath.dirname(page), markdown_target)))
+        else:
+            folder = posixpath.normpath(posixpath.join(built, html_target))
+            index = posixpath.join(folder, "index.md") if folder != "." else "index.md"
+            links.append(index if index in pages else f"{folder}.md")
+    return links
 
 
 def assert_matches_golden(generated: dict[str, str], golden: Path) -> None:

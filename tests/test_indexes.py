@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import VALID, assert_matches_golden, build_with_index_limit, make_knowledge_base
+from conftest import page_links, VALID, assert_matches_golden, build_with_index_limit, make_knowledge_base
 from sitecheck import broken_links, parse, target_file
 from kbgen import indexes, vocab
 from kbgen.config import KbgenConfig
@@ -86,12 +86,6 @@ def _is_split_page(path: str) -> bool:
     return bool(re.match(r"(actors/kinds|events/years|recommendations/addressees|sources/letters)/", path))
 
 
-def _markdown_links(page: str, content: str) -> list[str]:
-    """The pages a generated page links to, as paths under the docs root."""
-    return [posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
-            for target in re.findall(r"\]\(([^)#]+\.md)\)", content)]
-
-
 def _entity_page(entity) -> str:
     return f"{vocab.FOLDERS[entity.type]}/{entity.id}.md"
 
@@ -109,7 +103,7 @@ def test_every_entity_is_on_exactly_one_leaf_page_and_every_page_is_reachable(sp
         listed = [entity.id for leaf in indexes.leaves(root) for entity in leaf.entities]
         assert sorted(listed) == sorted(entity.id for entity in kb.all(type_))  # each once, none missing
         for leaf in indexes.leaves(root):
-            links = _markdown_links(leaf.path, split_pages[leaf.path])
+            links = page_links(leaf.path, split_pages[leaf.path], split_pages)
             assert [_entity_page(e) for e in leaf.entities] == [link for link in links if link.count("/") == 1
                                                                 and not link.endswith("index.md")]
         # Following the Markdown links from the section index reaches every page of the section.
@@ -118,7 +112,7 @@ def test_every_entity_is_on_exactly_one_leaf_page_and_every_page_is_reachable(sp
             page = queue.pop()
             if page not in reached and page in split_pages:
                 reached.add(page)
-                queue += _markdown_links(page, split_pages[page])
+                queue += page_links(page, split_pages[page], split_pages)
         assert reached == set(expected)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_matches_golden, build_with_index_limit, make_knowledge_base
+from conftest import page_links, assert_matches_golden, build_with_index_limit, make_knowledge_base
 from sitecheck import broken_links, parse, target_file
 from kbgen import indexes
 from kbgen.pipeline import read_knowledge_base
@@ -65,12 +65,6 @@ def generated(tags_kb_root) -> dict[str, str]:
     return {f.path: f.content for f in render_site(read_knowledge_base(tags_kb_root), index_page_entries=LIMIT)}
 
 
-def _markdown_links(page: str, content: str) -> list[str]:
-    """The pages a generated page links to, as paths under the docs root."""
-    return [posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
-            for target in re.findall(r"\]\(([^)#]+\.md)\)", content)]
-
-
 def _entity_page(entity) -> str:
     return f"{entity.type}s/{entity.id}.md"
 
@@ -96,7 +90,7 @@ def test_every_tagged_entity_is_on_its_tags_pages_once_and_the_counts_match(tags
         assert [page.path for page in tree] == EXPECTED_PAGES[tag]
         listed = []
         for leaf in indexes.leaves(root):
-            entity_links = [link for link in _markdown_links(leaf.path, generated[leaf.path])
+            entity_links = [link for link in page_links(leaf.path, generated[leaf.path], generated)
                             if not link.startswith("tags")]
             assert entity_links == [_entity_page(entity) for entity in leaf.entities]
             listed += entity_links
@@ -114,7 +108,7 @@ def test_every_tagged_entity_is_on_its_tags_pages_once_and_the_counts_match(tags
             page = queue.pop()
             if page not in reached and page in generated:
                 reached.add(page)
-                queue += [link for link in _markdown_links(page, generated[page]) if link.startswith("tags")]
+                queue += [link for link in page_links(page, generated[page], generated) if link.startswith("tags")]
         assert set(EXPECTED_PAGES[tag]) <= reached
 
 
