@@ -1,7 +1,9 @@
 """Pre-rendered HTML blocks passed through Python-Markdown untouched (the ``kbgen.passthrough`` extension).
 
-kbgen renders some page parts to HTML itself: sanitised prose, the SVG
-neighbourhood graphs, the "Cite this page" blocks. In a Markdown page they are
+kbgen renders most page parts to HTML itself: sanitised prose, the SVG
+neighbourhood graphs, the "Cite this page" blocks, infoboxes, lists of links and
+entries, and the citation notes (as the HTML of Python-Markdown's footnotes
+extension, ``render.Footnotes``). In a Markdown page they are
 raw-HTML blocks, and Python-Markdown costs a lot on raw HTML: MkDocs' anchor
 collector and Python-Markdown's (or ``md_in_html``'s) block extractor each run
 Python's ``HTMLParser`` over every tag of the page — at 2,000 entities about a
