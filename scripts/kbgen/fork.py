@@ -42,39 +42,69 @@ def start(work: Callable[[], T]) -> Callable[[], T]:
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into the parent's code
-        status = 0
-        try:
-            os.close(read)
-            try:
-                payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
-                payload = pickle.dumps((False, f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(payload)
-        except BaseException:  # noqa: BLE001
-            status = 1
-        finally:
-            os._exit(status)  # no atexit handlers, no flushing of the parent's buffers twice
+        os.close(read)
+        _child(lambda: _write_all(write, _outcome(work)))
     os.close(write)
-
-    def result() -> T:
-        with os.fdopen(read, "rb") as pipe:
-            payload = pipe.read()
-        os.waitpid(pid, 0)
-        if not payload:
-            raise RuntimeError("kbgen: the forked page renderer ended without a result")
-        ok, value = pickle.loads(payload)
-        if not ok:
-            raise RuntimeError(f"kbgen: rendering in the forked process failed: {value}")
-        return value
-
-    return result
+    return lambda: _result(read, pid)
 
 
-_FRAME = struct.Struct(">Q")  # each item travels as its pickle's length, then the pickle
-# Linux lets an unprivileged pipe hold 1 MiB (fs.pipe-max-size): the child runs that far ahead
-# between two of the parent's reads instead of 64 KiB.
+def _outcome(work: Callable[[], object]) -> bytes:
+    """``work``'s value, or the failure it raised with its traceback, pickled for the parent."""
+    try:
+        return pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
+        return pickle.dumps((False, f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
+
+
+def _value(outcome) -> object:
+    """The value of an :func:`_outcome`, or the child's failure raised again in the parent."""
+    ok, value = pickle.loads(outcome)
+    if not ok:
+        raise RuntimeError(f"kbgen: work in a forked process failed: {value}")
+    return value
+
+
+def _result(pipe: int, pid: int) -> object:
+    """Read the child's one outcome to the end of ``pipe``, reap the child, return the value."""
+    with os.fdopen(pipe, "rb") as reader:
+        outcome = reader.read()
+    os.waitpid(pid, 0)
+    if not outcome:
+        raise RuntimeError("kbgen: a forked process ended without a result")
+    return _value(outcome)
+
+
+def _write_all(pipe: int, data: bytes) -> None:
+    with os.fdopen(pipe, "wb") as writer:
+        writer.write(data)
+
+
+def _child(work: Callable[[], None]) -> None:
+    """End a forked child after ``work``: it never returns into the parent's code, runs no atexit
+    handlers and does not flush the parent's buffers a second time. A failure here (the parent
+    stopped listening: a failed build) just ends it."""
+    status = 0
+    try:
+        work()
+    except BaseException:  # noqa: BLE001
+        status = 1
+    finally:
+        os._exit(status)
+
+
+_FRAME = struct.Struct(">QQ")  # each streamed item: its index and its outcome's length, then the outcome
+# Linux lets an unprivileged pipe hold 1 MiB (fs.pipe-max-size): a writer runs that far ahead
+# of its reader instead of 64 KiB.
 _PIPE_BYTES = 1 << 20
+
+
+def _large_pipe() -> tuple[int, int]:
+    read, write = os.pipe()
+    try:
+        fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    except (AttributeError, OSError):  # not Linux, or a lower limit: the default size works, slower
+        pass
+    return read, write
 
 
 class Stream:
@@ -87,20 +117,15 @@ class Stream:
     """
 
     def __init__(self, items: Sequence[Callable[[], T]], order: Sequence[int]):
-        read, write = os.pipe()
-        for end in (read, write):
-            try:
-                fcntl.fcntl(end, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
-            except (AttributeError, OSError):  # not Linux, or a lower limit: the default size works, slower
-                pass
+        read, write = _large_pipe()
         pid = os.fork()
-        if pid == 0:  # the child: never returns into the parent's code
+        if pid == 0:
             os.close(read)
-            _send_all(items, order, write)  # ends the process
+            _child(lambda: _send_all(items, order, write))
         os.close(write)
         os.set_blocking(read, False)
         self._pid, self._pipe = pid, read
-        self._received: dict[int, T] = {}
+        self._received: dict[int, bytes] = {}  # index -> outcome, unpickled when asked for
         self._unread = bytearray()
         self._ended = False
 
@@ -111,7 +136,7 @@ class Stream:
             if self._ended:
                 raise RuntimeError(f"kbgen: the forked renderer ended without item {index}")
             self._take_in(wait=True)
-        return self._received.pop(index)
+        return _value(self._received.pop(index))
 
     def close(self) -> None:
         """Stop the child if it is still running (a build that failed) and reap it."""
@@ -126,7 +151,7 @@ class Stream:
         os.waitpid(self._pid, 0)
 
     def _take_in(self, wait: bool) -> None:
-        """Read what the pipe holds (waiting for something first if ``wait``) and unpickle whole frames."""
+        """Read what the pipe holds (waiting for something first if ``wait``) and keep whole frames."""
         if wait:
             select.select([self._pipe], [], [])
         while True:
@@ -138,40 +163,24 @@ class Stream:
                 self._ended = True
                 break
             self._unread += chunk
-        view, start = memoryview(self._unread), 0
-        while len(view) - start >= _FRAME.size:
-            (size,) = _FRAME.unpack_from(view, start)
+        start = 0
+        while len(self._unread) - start >= _FRAME.size:
+            index, size = _FRAME.unpack_from(self._unread, start)
             end = start + _FRAME.size + size
-            if end > len(view):
+            if end > len(self._unread):
                 break
-            ok, index, value = pickle.loads(view[start + _FRAME.size:end])
-            if not ok:
-                view.release()
-                raise RuntimeError(f"kbgen: rendering in the forked process failed: {value}")
-            self._received[index] = value
+            self._received[index] = bytes(self._unread[start + _FRAME.size:end])
             start = end
-        view.release()
         del self._unread[:start]
 
 
 def _send_all(items: Sequence[Callable[[], object]], order: Sequence[int], pipe: int) -> None:
-    status = 0
-    try:
-        with os.fdopen(pipe, "wb") as out:
-            for index in order:
-                try:
-                    frame = pickle.dumps((True, index, items[index]()), protocol=pickle.HIGHEST_PROTOCOL)
-                except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
-                    frame = pickle.dumps((False, index, f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
-                    out.write(_FRAME.pack(len(frame)) + frame)
-                    break
-                out.write(_FRAME.pack(len(frame)))
-                out.write(frame)
-                out.flush()  # the parent may be waiting for this very item
-    except BaseException:  # noqa: BLE001 - a parent that stopped listening (a failed build) ends the child
-        status = 1
-    finally:
-        os._exit(status)
+    with os.fdopen(pipe, "wb") as out:
+        for index in order:
+            outcome = _outcome(items[index])
+            out.write(_FRAME.pack(index, len(outcome)))
+            out.write(outcome)
+            out.flush()  # the parent may be waiting for this very item
 
 
 class Sink:
@@ -185,18 +194,13 @@ class Sink:
     """
 
     def __init__(self, take: Callable[[object], None], finish: Callable[[], T]):
-        items_read, items_write = os.pipe()
+        items_read, items_write = _large_pipe()
         result_read, result_write = os.pipe()
-        for end in (items_read, items_write):
-            try:
-                fcntl.fcntl(end, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
-            except (AttributeError, OSError):
-                pass
         pid = os.fork()
-        if pid == 0:  # the child: never returns into the parent's code
+        if pid == 0:
             os.close(items_write)
             os.close(result_read)
-            _take_all(take, finish, items_read, result_write)  # ends the process
+            _child(lambda: _write_all(result_write, _outcome(lambda: _take_all(take, finish, items_read))))
         os.close(items_read)
         os.close(result_write)
         self._pid = pid
@@ -216,15 +220,7 @@ class Sink:
             self._items.close()
         except BrokenPipeError:
             pass
-        with os.fdopen(self._result, "rb") as pipe:
-            payload = pipe.read()
-        os.waitpid(self._pid, 0)
-        if not payload:
-            raise RuntimeError("kbgen: the forked process ended without a result")
-        ok, value = pickle.loads(payload)
-        if not ok:
-            raise RuntimeError(f"kbgen: work in the forked process failed: {value}")
-        return value
+        return _result(self._result, self._pid)
 
     def close(self) -> None:
         """Stop the child without waiting for a result (a build that failed)."""
@@ -242,23 +238,11 @@ class Sink:
         os.waitpid(self._pid, 0)
 
 
-def _take_all(take: Callable[[object], None], finish: Callable[[], object], items: int, result: int) -> None:
-    status = 0
-    try:
-        with os.fdopen(items, "rb", buffering=_PIPE_BYTES) as pipe:
+def _take_all(take: Callable[[object], None], finish: Callable[[], T], items: int) -> T:
+    with os.fdopen(items, "rb", buffering=_PIPE_BYTES) as pipe:
+        while True:
             try:
-                while True:
-                    try:
-                        item = pickle.load(pipe)
-                    except EOFError:
-                        break
-                    take(item)
-                payload = pickle.dumps((True, finish()), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
-                payload = pickle.dumps((False, f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
-        with os.fdopen(result, "wb") as out:
-            out.write(payload)
-    except BaseException:  # noqa: BLE001
-        status = 1
-    finally:
-        os._exit(status)
+                item = pickle.load(pipe)
+            except EOFError:
+                return finish()
+            take(item)
