@@ -154,3 +154,23 @@ def test_a_build_that_streams_pages_from_a_forked_child_writes_the_same_site_as_
         assert path in sites["streamed"]
     assert sorted(sites["streamed"]) == sorted(sites["one process"])
     assert [path for path in sites["streamed"] if sites["streamed"][path] != sites["one process"][path]] == []
+
+
+def test_the_search_index_goes_to_a_child_only_where_materials_search_plugin_keeps_one(tmp_path):
+    from mkdocs.config import load_config
+
+    from kbgen.material_search import ForkedSearchIndex, index_in_a_forked_process
+
+    for plugins, expected in ((["search", "kbgen"], ForkedSearchIndex), (["kbgen"], type(None)),
+                              ([{"search": {"enabled": False}}, "kbgen"], type(None))):
+        config = site_config(VALID, docs_copy(tmp_path / f"docs-{len(plugins)}-{expected.__name__}"), tmp_path / "site")
+        config["plugins"] = [p if p != "kbgen" else {"kbgen": {"root": str(VALID)}} for p in plugins]
+        config_file = tmp_path / "mkdocs.yml"
+        config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+        loaded = load_config(str(config_file))
+        loaded = loaded.plugins.on_config(loaded)
+        index = index_in_a_forked_process(loaded.plugins)
+        assert type(index) is expected, plugins
+        if index is not None:
+            assert loaded.plugins["material/search"].search_index is index
+            index.close()
