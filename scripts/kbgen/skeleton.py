@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from . import vocab
 from .model import _slug
 from .problems import Problem
@@ -46,6 +44,9 @@ def entity_file(root: Path, type_: str, id_: str) -> Path:
 
 def render_skeleton(type_: str, id_: str, title: Optional[str] = None) -> str:
     """The skeleton's text; ``title`` (a name for actors) is written as a YAML string if given."""
+    # Imported here: the pipeline imports this module for placeholder_problems, and validating needs no Jinja.
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
                       keep_trailing_newline=True, autoescape=False)
     schema = posixpath.join("../..", SCHEMA_FOLDER, schema_path(type_))  # relative to entities/<folder>/<id>.yml
