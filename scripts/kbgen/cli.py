@@ -15,7 +15,7 @@ from .vocab import FOLDERS as folders
 
 
 def _validate(args) -> int:
-    kb, problems = check_knowledge_base(args.root)
+    kb, problems = check_knowledge_base(args.root, fork=True)  # a one-shot process without threads
     for problem in problems:
         print(problem.github() if args.format == "github" else str(problem))
     if problems:

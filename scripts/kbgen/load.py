@@ -48,13 +48,22 @@ class RawDocument:
     type: str
     id: str
     data: dict
-    value_marks: dict = field(default_factory=dict)  # Path_ -> (line, col)
-    key_marks: dict = field(default_factory=dict)  # Path_ -> (line, col) of the key naming it
+    value_marks: Optional[dict] = field(default_factory=dict)  # Path_ -> (line, col); None: parse them from text
+    key_marks: Optional[dict] = field(default_factory=dict)  # Path_ -> (line, col) of the key naming it
     digest: str = ""  # hash of the file's bytes, set when read through a ParseCache
+    text: str = field(default="", repr=False)  # the file's text, which the marks can be parsed again from
+
+    def without_marks(self) -> "RawDocument":
+        """This document without its marks, which :meth:`locate` parses again from the text if ever
+        asked. A forked child sends documents back this way (pipeline): the marks are a third of
+        the pickle, and only a problem's line needs them."""
+        return RawDocument(self.path, self.type, self.id, self.data, None, None, self.digest, self.text)
 
     def locate(self, loc: tuple, *, key: bool = False) -> tuple[int, int]:
         """Line and column for a location, falling back to the nearest enclosing value."""
         loc = tuple(loc)
+        if self.value_marks is None:  # parsing the same text gives the same marks
+            _, self.value_marks, self.key_marks, _ = parse_yaml(self.text, self.path)
         while True:
             marks = self.key_marks if key else self.value_marks
             if loc in marks:
@@ -397,7 +406,7 @@ def read_file(entry: EntityFile, cache: Optional[ParseCache] = None) -> ReadFile
     text, data, values, keys, parse_problems = parsed
     problems = list(parse_problems)
     if isinstance(data, dict):
-        return ReadFile(entry, digest, RawDocument(entry.path, entry.type, entry.id, data, values, keys, digest), problems)
+        return ReadFile(entry, digest, RawDocument(entry.path, entry.type, entry.id, data, values, keys, digest, text), problems)
     if text is not None:  # unreadable files are already reported
         not_mapping = "tags.yml must be a mapping of tag id to a one-line description" if entry.type == "tags" else ""
         if data is None:
