@@ -30,6 +30,13 @@ def _collector_paused():
     try:
         yield
     finally:
+        # What was made while paused is all in the youngest generation, which the
+        # collector's next pass (the first 700 allocations after) scans whole: 0.2 s at
+        # 10,000 entities. It is long-lived, so it goes to the oldest generation unscanned
+        # (frozen, then thawed into it), unless a caller keeps objects frozen we must not thaw.
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 
