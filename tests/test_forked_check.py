@@ -1,4 +1,4 @@
-"""`kbgen validate`'s per-file checks split over two processes (pipeline): the same result as one process."""
+"""`kbgen validate` in two processes (per-file checks in pipeline, quotes in graph): the same result as one process."""
 
 import threading
 from pathlib import Path
@@ -45,7 +45,7 @@ def test_every_error_case_gives_the_same_problems_in_two_processes(case_file, tm
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     root = make_knowledge_base(tmp_path / "kb", case.get("files"), case.get("remove"), case.get("binary"))
     assert _same_result(root)
-    assert fork.available() and len(forks) == 1  # CI and this machine have two cores
+    assert fork.available() and len(forks) == 2  # CI and this machine have two cores: files, then quotes
 
 
 def test_problems_found_after_loading_are_located_in_the_childs_files(tmp_path, forks):
@@ -66,12 +66,13 @@ def test_problems_found_after_loading_are_located_in_the_childs_files(tmp_path, 
     problems = _same_result(root)
     child_paths = {entry.path for i, entry in enumerate(load.find_files(root).yaml) if pipeline._for_child(i)}
     located_in_child = [p for p in problems if p.path in child_paths and p.line > 1]
-    assert len(located_in_child) >= 12 and len(forks) == 1
+    assert len(located_in_child) >= 12 and len(forks) == 2
+    assert len([p for p in problems if p.message.startswith("quote not found")]) == 12  # found by the quotes' child
 
 
 def test_the_repository_knowledge_base_is_the_same_in_two_processes(forks):
     assert _same_result(REPO) == []
-    assert len(forks) == 1
+    assert len(forks) == 2
 
 
 def test_a_document_without_marks_locates_as_before():
@@ -107,7 +108,7 @@ def test_an_error_reading_a_file_is_raised_as_in_one_process(failing, tmp_path, 
     with pytest.raises(PermissionError) as forked:
         check_knowledge_base(root, fork=True)
     assert str(forked.value) == str(single.value) and failing[0] in str(single.value)
-    assert len(forks) == 1
+    assert len(forks) == 1  # no linking after an error that stops the run
 
 
 def test_no_fork_while_another_thread_runs(tmp_path, forks):

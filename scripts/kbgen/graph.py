@@ -16,6 +16,7 @@ from typing import Iterator, Optional, get_args
 
 from pydantic import BaseModel
 
+from . import fork as forking
 from . import vocab
 from .load import LoadedFiles, RawDocument
 from .model import Entity, Link, Ref, nested_model
@@ -184,8 +185,12 @@ def quote_in_normalised(quote: str, haystack: str) -> bool:
     return True
 
 
-def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[KnowledgeBase, list[Problem]]:
-    """Link every entity to what it names and back; report what cannot be linked."""
+def resolve_references(entities: list[Entity], loaded: LoadedFiles, *,
+                       fork: bool = False) -> tuple[KnowledgeBase, list[Problem]]:
+    """Link every entity to what it names and back; report what cannot be linked.
+
+    ``fork`` verifies the quotes in a forked child meanwhile (only in a process
+    without threads): they need nothing the linking makes, and are half its work."""
     docs: dict[tuple[str, str], RawDocument] = {(d.type, d.id): d for d in loaded.documents}
     by_type: dict[str, dict[str, Entity]] = {t: {} for t in vocab.ENTITY_TYPES}
     for entity in entities:
@@ -201,6 +206,8 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
     problems += rename_problems
     referenced_by: dict[tuple[str, str], list[Backlink]] = defaultdict(list)
     normalised_archives = _NormalisedArchives(loaded.archives)
+    if fork:
+        quote_problems = forking.start(lambda: _quote_problems(entities, docs, by_type, normalised_archives))
     for entity in entities:
         doc = docs[(entity.type, entity.id)]
         for ref in iter_references(entity):
@@ -218,7 +225,7 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
                 problems.append(Problem(doc.path, *doc.locate(ref.loc), f"{entity.type} '{entity.id}' refers to itself"))
                 continue
             referenced_by[(ref.target_type, ref.target_id)].append(Backlink(entity, ref.inverse))
-            if ref.target_type == "source" and ref.loc[-1] == "source":
+            if not fork and _cites_source(ref):
                 problems += _check_quote(doc, ref, normalised_archives)
         for index, tag in enumerate(entity.tags):
             if tag not in tags:
@@ -226,8 +233,26 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
                 problems.append(Problem(doc.path, *doc.locate(("tags", index)),
                     f"tag '{tag}' is not declared in entities/tags.yml{hint}"))
     problems += _check_part_of_cycles(kb, docs)
+    if fork:
+        problems += quote_problems()
     kb.referenced_by = dict(referenced_by)
     return kb, problems
+
+
+def _cites_source(ref: Reference) -> bool:
+    return ref.target_type == "source" and ref.loc[-1] == "source"
+
+
+def _quote_problems(entities: list[Entity], docs, by_type, archives: "_NormalisedArchives") -> list[Problem]:
+    """Every quote the linking loop would check, checked on its own (in a forked child):
+    those citing a valid source other than the entity itself."""
+    problems = []
+    for entity in entities:
+        doc = docs[(entity.type, entity.id)]
+        for ref in iter_references(entity):
+            if _cites_source(ref) and ref.target_id in by_type["source"] and (ref.target_type, ref.target_id) != (entity.type, entity.id):
+                problems += _check_quote(doc, ref, archives)
+    return problems
 
 
 def _former_ids(entities: list[Entity], by_type, docs) -> tuple[dict[tuple[str, str], str], list[Problem]]:
