@@ -14,9 +14,7 @@ from kbgen.pipeline import check_knowledge_base
 CASES = sorted((Path(__file__).parent / "cases").glob("*.yml"))
 
 
-@pytest.fixture
-def forks(monkeypatch) -> list:
-    """Records each fork the pipeline makes, so a test knows the two-process path ran."""
+def _count_forks(monkeypatch) -> list:
     made = []
     real_start = fork.start
 
@@ -24,8 +22,17 @@ def forks(monkeypatch) -> list:
         made.append(work)
         return real_start(work)
 
-    monkeypatch.setattr(pipeline.forking, "start", counted_start)
+    monkeypatch.setattr(fork, "start", counted_start)
     return made
+
+
+@pytest.fixture
+def forks(monkeypatch) -> list:
+    """Records each fork made, so a test knows the two-process path ran. Tests before may leave
+    idle server threads in this process (conftest.serve_directory), which turn forking off;
+    the children forked here take no lock such a thread could hold, so it is allowed."""
+    monkeypatch.setattr(fork, "single_threaded", lambda: True)
+    return _count_forks(monkeypatch)
 
 
 def _same_result(root: Path) -> list:
@@ -111,7 +118,8 @@ def test_an_error_reading_a_file_is_raised_as_in_one_process(failing, tmp_path, 
     assert len(forks) == 1  # no linking after an error that stops the run
 
 
-def test_no_fork_while_another_thread_runs(tmp_path, forks):
+def test_no_fork_while_another_thread_runs(monkeypatch):
+    forks = _count_forks(monkeypatch)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
