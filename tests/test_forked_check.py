@@ -1,5 +1,6 @@
 """`kbgen validate` in two processes (per-file checks in pipeline, quotes in graph): the same result as one process."""
 
+import pickle
 import threading
 from pathlib import Path
 
@@ -82,13 +83,17 @@ def test_the_repository_knowledge_base_is_the_same_in_two_processes(forks):
     assert len(forks) == 2
 
 
-def test_a_document_without_marks_locates_as_before():
+def test_a_document_sent_as_its_text_gives_the_same_data_and_lines():
     for doc in load_entities(REPO).documents:
-        light = doc.without_marks()
+        light = pickle.loads(pickle.dumps(doc.without_parse()))
         for loc in list(doc.value_marks) + [("no-such-field",), ("citations", 99, "quote")]:
             assert light.locate(loc) == doc.locate(loc)
         for loc in doc.key_marks:
             assert light.locate(loc, key=True) == doc.locate(loc, key=True)
+        assert light == doc
+    sent = pickle.loads(pickle.dumps(doc.without_parse()))
+    assert not {"data", "value_marks", "key_marks"} & vars(sent).keys()  # the parse stayed behind
+    assert sent.data == doc.data and set(vars(sent)) >= {"data", "value_marks", "key_marks"}
 
 
 # Reading order: tags.yml, then actors/northland, river-brigade, southland, events/border-post-attack,

@@ -108,8 +108,8 @@ def _check_files_in_two_processes(root: Path) -> tuple[LoadedFiles, list[Entity]
     """load, build_entities and placeholder_problems, with part of the files done by a forked child.
 
     Those checks need nothing but the file, and they are most of the work (1.8 s of
-    2.9 s at 10,000 entities). The child sends its documents back without their marks
-    (see RawDocument.without_marks); the results are merged back into reading order,
+    2.9 s at 10,000 entities). The child sends its documents back as their text
+    (see RawDocument.without_parse); the results are merged back into reading order,
     so everything after is as in one process."""
     found = find_files(root)
     theirs_at = [i for i in range(len(found.yaml)) if _for_child(i)]
@@ -117,7 +117,7 @@ def _check_files_in_two_processes(root: Path) -> tuple[LoadedFiles, list[Entity]
 
     def child_share() -> tuple[list[_FileChecked], Optional[Exception]]:
         checked, error = _check_share([found.yaml[i] for i in theirs_at])
-        return [replace(c, read=replace(c.read, document=c.read.document and c.read.document.without_marks()))
+        return [replace(c, read=replace(c.read, document=c.read.document and c.read.document.without_parse()))
                 for c in checked], error
 
     wait = forking.start(child_share)
