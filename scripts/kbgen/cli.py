@@ -7,17 +7,15 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .history import last_changed
 from .pipeline import check_knowledge_base
 from .vocab import FOLDERS as folders
-from .exports import csv_tables, stix_json
-from .render import knowledge_base_json, render_site, write_files
-from .schema import write_schemas
-from .skeleton import Refusal, write_skeleton
+
+# Each command imports what only it needs where it runs: `kbgen validate`, run on
+# every push, does not pay for loading Jinja, Markdown, grandalf and the exporters.
 
 
 def _validate(args) -> int:
-    kb, problems = check_knowledge_base(args.root)
+    kb, problems = check_knowledge_base(args.root, fork=True)  # a one-shot process without threads
     for problem in problems:
         print(problem.github() if args.format == "github" else str(problem))
     if problems:
@@ -29,6 +27,9 @@ def _validate(args) -> int:
 
 
 def _generate(args) -> int:
+    from .history import last_changed
+    from .render import render_site, write_files
+
     kb, problems = check_knowledge_base(args.root)
     if problems:
         for problem in problems:
@@ -40,6 +41,8 @@ def _generate(args) -> int:
 
 
 def _new(args) -> int:
+    from .skeleton import Refusal, write_skeleton
+
     title = args.name if args.name is not None else args.title
     if args.name is not None and args.type != "actor":
         args.parser.error(f"--name is for actors; a {args.type} has a --title")
@@ -55,12 +58,17 @@ def _new(args) -> int:
 
 
 def _schema(args) -> int:
+    from .schema import write_schemas
+
     for path in write_schemas(args.out):
         print(path.as_posix())
     return 0
 
 
 def _export(args) -> int:
+    from .exports import csv_tables, stix_json
+    from .render import knowledge_base_json
+
     if args.format == "csv" and args.output is None:
         args.parser.error("--format csv writes one file per table: give a folder with -o DIR")
     kb, problems = check_knowledge_base(args.root)

@@ -24,6 +24,7 @@ import pickle
 import select
 import signal
 import struct
+import threading
 import traceback
 from typing import Callable, Sequence, TypeVar
 
@@ -33,6 +34,13 @@ T = TypeVar("T")
 def available() -> bool:
     """Whether forking can help here: the platform forks and there is a second core."""
     return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+
+
+def single_threaded() -> bool:
+    """Whether no thread but this one runs: a lock another thread holds at the fork stays
+    held forever in the child. Checked at the fork, for callers that cannot know (a plain
+    function called from a command line or from a test that serves a site)."""
+    return threading.active_count() == 1
 
 
 def start(work: Callable[[], T]) -> Callable[[], T]:

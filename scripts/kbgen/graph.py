@@ -16,6 +16,7 @@ from typing import Iterator, Optional, get_args
 
 from pydantic import BaseModel
 
+from . import fork as forking
 from . import vocab
 from .load import LoadedFiles, RawDocument
 from .model import Entity, Link, Ref, nested_model
@@ -58,21 +59,25 @@ def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, Optional[Ref]], ...
     return tuple(fields)
 
 
-def _walk(holder: Entity, value, ref: Optional[Ref], loc: tuple, owner: BaseModel) -> Iterator[Reference]:
+# Appends to one list rather than yielding through every level: nested generators
+# passed each of the 50,000 references of 10,000 entities up four frames.
+def _walk(holder: Entity, value, ref: Optional[Ref], loc: tuple, owner: BaseModel, found: list[Reference]) -> None:
     if isinstance(value, BaseModel):
         for name, key, field_ref in _fields(type(value)):
-            yield from _walk(holder, getattr(value, name), field_ref, loc + (key,), value)
+            _walk(holder, getattr(value, name), field_ref, loc + (key,), value, found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _walk(holder, item, ref, loc + (index,), owner)
+            _walk(holder, item, ref, loc + (index,), owner, found)
     elif isinstance(value, str) and ref is not None:
         label, inverse = owner.link_labels() if isinstance(owner, Link) else (ref.label, ref.inverse)
-        yield Reference(holder, loc, ref.target, value, label, inverse)
+        found.append(Reference(holder, loc, ref.target, value, label, inverse))
 
 
 def iter_references(entity: Entity) -> Iterator[Reference]:
     """Every reference an entity makes, with where it is written and how it reads both ways."""
-    yield from _walk(entity, entity, None, (), entity)
+    found: list[Reference] = []
+    _walk(entity, entity, None, (), entity, found)
+    return iter(found)
 
 
 @dataclass(frozen=True)
@@ -146,7 +151,6 @@ class KnowledgeBase:
 _SINGLE_QUOTES = re.compile(r"[\u2018\u2019\u201a\u201b\u2032`´]")
 _DOUBLE_QUOTES = re.compile(r"[\u201c\u201d\u201e\u201f\u2033]")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
-_SPACES = re.compile(r"\s+")
 _OMISSION = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])\s*")
 
 
@@ -157,7 +161,9 @@ def _normalise(text: str) -> str:
         text = _SINGLE_QUOTES.sub("'", text)
         text = _DOUBLE_QUOTES.sub('"', text)
         text = _DASHES.sub("-", text)
-    return _SPACES.sub(" ", text).strip()
+    # Runs of whitespace as one space, none at the ends: str.split's whitespace is
+    # exactly re's \s, and split-join is 5x faster than re.sub on 20,000 quotes.
+    return " ".join(text.split())
 
 
 def quote_in_text(quote: str, text: str) -> bool:
@@ -179,8 +185,12 @@ def quote_in_normalised(quote: str, haystack: str) -> bool:
     return True
 
 
-def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[KnowledgeBase, list[Problem]]:
-    """Link every entity to what it names and back; report what cannot be linked."""
+def resolve_references(entities: list[Entity], loaded: LoadedFiles, *,
+                       fork: bool = False) -> tuple[KnowledgeBase, list[Problem]]:
+    """Link every entity to what it names and back; report what cannot be linked.
+
+    ``fork`` verifies most quotes in a forked child meanwhile (only in a process
+    without threads): they need nothing the linking makes, and are half its work."""
     docs: dict[tuple[str, str], RawDocument] = {(d.type, d.id): d for d in loaded.documents}
     by_type: dict[str, dict[str, Entity]] = {t: {} for t in vocab.ENTITY_TYPES}
     for entity in entities:
@@ -196,7 +206,10 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
     problems += rename_problems
     referenced_by: dict[tuple[str, str], list[Backlink]] = defaultdict(list)
     normalised_archives = _NormalisedArchives(loaded.archives)
-    for entity in entities:
+    if fork:
+        in_child = [entity for position, entity in enumerate(entities) if _quotes_in_child(position)]
+        quote_problems = forking.start(lambda: _quote_problems(in_child, docs, by_type, normalised_archives))
+    for position, entity in enumerate(entities):
         doc = docs[(entity.type, entity.id)]
         for ref in iter_references(entity):
             if ref.target_id not in by_type[ref.target_type]:
@@ -213,7 +226,7 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
                 problems.append(Problem(doc.path, *doc.locate(ref.loc), f"{entity.type} '{entity.id}' refers to itself"))
                 continue
             referenced_by[(ref.target_type, ref.target_id)].append(Backlink(entity, ref.inverse))
-            if ref.target_type == "source" and ref.loc[-1] == "source":
+            if _cites_source(ref) and not (fork and _quotes_in_child(position)):
                 problems += _check_quote(doc, ref, normalised_archives)
         for index, tag in enumerate(entity.tags):
             if tag not in tags:
@@ -221,8 +234,32 @@ def resolve_references(entities: list[Entity], loaded: LoadedFiles) -> tuple[Kno
                 problems.append(Problem(doc.path, *doc.locate(("tags", index)),
                     f"tag '{tag}' is not declared in entities/tags.yml{hint}"))
     problems += _check_part_of_cycles(kb, docs)
+    if fork:
+        problems += quote_problems()
     kb.referenced_by = dict(referenced_by)
     return kb, problems
+
+
+def _cites_source(ref: Reference) -> bool:
+    return ref.target_type == "source" and ref.loc[-1] == "source"
+
+
+def _quotes_in_child(position: int) -> bool:
+    """Whether the forked child checks the quotes of the entity at this position: 5 in 6, since
+    the child also walks their references again, which the parent does anyway while linking."""
+    return position % 6 != 0
+
+
+def _quote_problems(entities: list[Entity], docs, by_type, archives: "_NormalisedArchives") -> list[Problem]:
+    """Every quote the linking loop would check, checked on its own (in a forked child):
+    those citing a valid source other than the entity itself."""
+    problems = []
+    for entity in entities:
+        doc = docs[(entity.type, entity.id)]
+        for ref in iter_references(entity):
+            if _cites_source(ref) and ref.target_id in by_type["source"] and (ref.target_type, ref.target_id) != (entity.type, entity.id):
+                problems += _check_quote(doc, ref, archives)
+    return problems
 
 
 def _former_ids(entities: list[Entity], by_type, docs) -> tuple[dict[tuple[str, str], str], list[Problem]]:

@@ -61,15 +61,19 @@ def _prose(text: str) -> str:
 WEB_ADDRESS_PATTERN = r"^https?://[^\s\"<>\\^`{|}]+$"
 
 
+_WEB_ADDRESS = re.compile(WEB_ADDRESS_PATTERN)
+_ID = re.compile(vocab.ID_PATTERN)  # compiled once: every id and reference of every file is checked
+
+
 def _web_address(text: str) -> str:
-    if not re.fullmatch(WEB_ADDRESS_PATTERN, text):
+    if not _WEB_ADDRESS.fullmatch(text):
         raise ValueError(f"'{text}' is not a web address: it must start with http:// or https:// and contain "
                          "no spaces, quotes, angle brackets, braces or backslashes (percent-encode them)")
     return text
 
 
 def _slug(text: str) -> str:
-    if not re.fullmatch(vocab.ID_PATTERN, text) or len(text) > vocab.ID_MAX_LENGTH:
+    if not _ID.fullmatch(text) or len(text) > vocab.ID_MAX_LENGTH:
         raise ValueError(
             f"'{text}' is not a valid id: use lowercase letters a-z, digits and single hyphens "
             f"(pattern {vocab.ID_PATTERN}), at most {vocab.ID_MAX_LENGTH} characters"
