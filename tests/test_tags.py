@@ -176,3 +176,17 @@ def test_search_still_ranks_pages_by_their_tags_without_materials_tags_plugin(ta
     assert tagged["sources/annual-review/"] == ["index"]
     assert tagged["actors/arabic-name/"] == ["index", "border"]
     assert not (site / "tags.json").exists()  # the tags plugin's export: the plugin is gone
+
+
+@pytest.mark.parametrize("description", ["\tIndented like code", "1. Numbered like a list", "    - four spaces"])
+def test_a_tag_description_reads_as_written_whatever_it_starts_with(tmp_path, description):
+    """Found by test_properties: a description starting a Markdown line became a code block."""
+    import markdown
+
+    root = make_knowledge_base(tmp_path / "kb", files={
+        "entities/tags.yml": json.dumps({"militias": description, "airspace": "Use of airspace."})})
+    page = next(f.content for f in render_site(read_knowledge_base(root)) if f.path == "tags/militias/index.md")
+    converted = markdown.Markdown(extensions=["tables", "footnotes", "fenced_code", "toc", "kbgen.passthrough"]).convert(page)
+    paragraph = re.search(r"<p>([^<]*)</p>", converted[converted.index("Up:"):][4:]).group(1)
+    assert html.unescape(paragraph).strip() == description.strip()
+    assert "<pre>" not in converted and "<ol>" not in converted
