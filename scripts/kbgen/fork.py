@@ -26,7 +26,8 @@ import signal
 import struct
 import threading
 import traceback
-from typing import Callable, Sequence, TypeVar
+from collections import deque
+from typing import Callable, Optional, Sequence, TypeVar
 
 T = TypeVar("T")
 
@@ -199,51 +200,75 @@ class Sink:
     ``take`` runs in the child for each item; ``finish`` there after the last one, and its
     value is what :meth:`result` returns. An exception in the child is raised again in the
     parent (by :meth:`send` or :meth:`result`), with the child's traceback.
+
+    :meth:`send` never waits for the child: what the pipe cannot take yet is kept and
+    written on later calls, so a child that falls behind costs the parent memory, not time.
+    With ``background``, the child runs at a lower priority: its result is wanted only at the
+    end, and meanwhile the parent (and any other child it waits for) comes first for the cores.
     """
 
-    def __init__(self, take: Callable[[object], None], finish: Callable[[], T]):
+    def __init__(self, take: Callable[[object], None], finish: Callable[[], T], *, background: bool = False):
         items_read, items_write = _large_pipe()
         result_read, result_write = os.pipe()
         pid = os.fork()
         if pid == 0:
             os.close(items_write)
             os.close(result_read)
+            if background:
+                os.nice(10)
             _child(lambda: _write_all(result_write, _outcome(lambda: _take_all(take, finish, items_read))))
         os.close(items_read)
         os.close(result_write)
+        os.set_blocking(items_write, False)
         self._pid = pid
-        self._items = os.fdopen(items_write, "wb", buffering=_PIPE_BYTES)
+        self._items: Optional[int] = items_write
+        self._unsent: deque[memoryview] = deque()
         self._result = result_read
 
     def send(self, item: object) -> None:
-        try:
-            pickle.dump(item, self._items, protocol=pickle.HIGHEST_PROTOCOL)
-        except BrokenPipeError:  # the child stopped taking items: it failed, and says why
-            self.result()
-            raise
+        self._unsent.append(memoryview(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)))
+        self._write(wait=False)
 
     def result(self) -> T:
         """Wait for the child to finish the items sent and return its result."""
-        try:
-            self._items.close()
-        except BrokenPipeError:
-            pass
+        self._write(wait=True)
+        os.close(self._items)
+        self._items = None
         return _result(self._result, self._pid)
 
     def close(self) -> None:
         """Stop the child without waiting for a result (a build that failed)."""
-        if self._items.closed:
+        if self._items is None:
             return
         try:
             os.kill(self._pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         os.close(self._result)
-        try:
-            self._items.close()
-        except BrokenPipeError:
-            pass
+        os.close(self._items)
+        self._items = None
         os.waitpid(self._pid, 0)
+
+    def _write(self, wait: bool) -> None:
+        """Write what is unsent while the pipe takes it; with ``wait``, all of it."""
+        while self._unsent:
+            try:
+                written = os.write(self._items, self._unsent[0])
+            except BlockingIOError:
+                if not wait:
+                    return
+                select.select([], [self._items], [])
+                continue
+            except BrokenPipeError:  # the child stopped taking items: it failed, and says why
+                self._unsent.clear()
+                os.close(self._items)
+                self._items = None
+                _result(self._result, self._pid)
+                raise
+            if written == len(self._unsent[0]):
+                self._unsent.popleft()
+            else:
+                self._unsent[0] = self._unsent[0][written:]
 
 
 def _take_all(take: Callable[[object], None], finish: Callable[[], T], items: int) -> T:

@@ -70,7 +70,8 @@ class ForkedSearchIndex:
 
     def __init__(self, index: Any):
         child = _ChildIndex(index)
-        self._child = fork.Sink(child.take, child.finish)
+        # In the background: the index is wanted only when the build ends.
+        self._child = fork.Sink(child.take, child.finish, background=True)
         self._sent: dict[str, tuple] = {}  # page -> what was sent for it, to see if it changed since
 
     def page_converted(self, page, content: str) -> None:

@@ -65,14 +65,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        kb, problems = check_knowledge_base(self.root, self.parse_cache)
+        # A one-off build keeps nothing for a next build: no parse cache, and the checks use both cores.
+        forked = self.one_off_build and forking.available() and forking.single_threaded()
+        kb, problems = check_knowledge_base(self.root, None if forked else self.parse_cache, fork=forked)
         if problems:
             for problem in problems:
                 log.error(str(problem))
             raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
         plan = plan_site(kb, self.templates, last_changed(self.root), site_url=config.site_url,
                          site_name=config.site_name, index_page_entries=self.config.index_page_entries)
-        stream = self.one_off_build and forking.available()
+        stream = forked
         generated = []
         for planned in plan:
             if files.get_file_from_path(planned.path) is not None:
