@@ -74,19 +74,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
         plan = plan_site(kb, self.templates, last_changed(self.root), site_url=config.site_url,
                          site_name=config.site_name, index_page_entries=self.config.index_page_entries)
-        stream = forked
         generated = []
         for planned in plan:
             if files.get_file_from_path(planned.path) is not None:
                 raise Abort(f"kbgen: docs/{planned.path} would hide the generated page at the same path; rename or remove it")
             # Streamed files get their content from the child just before MkDocs reads it (on_pre_page, on_env).
-            file = File.generated(config, planned.path, content="" if stream else planned.render())
+            file = File.generated(config, planned.path, content="" if forked else planned.render())
             if planned.source:
                 # edit_uri is joined to the docs folder's edit URL; '..' climbs to the YAML.
                 file.edit_uri = Path(os.path.relpath(self.root / planned.source, config.docs_dir)).as_posix()
             files.append(file)
             generated.append(file)
-        if stream:
+        if forked:
             # A one-off build renders the files in a forked child while MkDocs converts the pages it
             # has already received: kbgen's rendering runs on the second core, beside MkDocs' own work.
             # Pages come first, in the order MkDocs reads them; the data files follow.
@@ -97,9 +96,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self.search_index = material_search.index_in_a_forked_process(config.plugins)
             self.streamed = {file.src_uri: (i, file) for i, file in enumerate(generated)}
         if self.one_off_build:
-            # What the knowledge base left in memory (the parse cache: every value and its line)
-            # lives until the process ends; frozen, the collector stops rescanning it on each of
-            # the many passes MkDocs' own allocations trigger. (Not under `mkdocs serve`, where
+            # What the knowledge base left in memory (every entity, and every value of the files with
+            # its line) lives until the process ends; frozen, the collector stops rescanning it on
+            # each of the many passes MkDocs' own allocations trigger. (Not under `mkdocs serve`, where
             # each rebuild would add a frozen generation that is never collected.)
             gc.freeze()
         return files
