@@ -357,7 +357,6 @@ def find_files(root: Path) -> FoundFiles:
         found.problems.append(Problem("entities", 1, 1, "entities/ is a symbolic link pointing outside the knowledge base; it is not read"))
         return found
     folder_types = {folder: type_ for type_, folder in vocab.FOLDERS.items()}
-    id_pattern = re.compile(vocab.ID_PATTERN)
     for dirpath, dirnames, filenames in os.walk(entities_dir, followlinks=False):
         dirnames.sort()
         # Paths are joined as strings and each name costs one lstat: the pathlib
@@ -401,10 +400,8 @@ def find_files(root: Path) -> FoundFiles:
                 hint = "rename it to .yml" if suffix == ".yaml" else "entity files end in .yml"
                 found.problems.append(Problem(path, 1, 1, f"not an entity file: {hint}"))
                 continue
-            if not id_pattern.fullmatch(stem) or len(stem) > vocab.ID_MAX_LENGTH:
-                found.problems.append(Problem(path, 1, 1,
-                    f"file name '{stem}' is not a valid id: use lowercase letters a-z, digits and single hyphens "
-                    f"(pattern {vocab.ID_PATTERN}), at most {vocab.ID_MAX_LENGTH} characters"))
+            if not vocab.is_id(stem):
+                found.problems.append(Problem(path, 1, 1, f"file name '{stem}' is not a valid id: {vocab.ID_RULE}"))
                 continue
             found.yaml.append(EntityFile(file, path, type_, stem))
     return found

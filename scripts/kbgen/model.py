@@ -62,7 +62,6 @@ WEB_ADDRESS_PATTERN = r"^https?://[^\s\"<>\\^`{|}]+$"
 
 
 _WEB_ADDRESS = re.compile(WEB_ADDRESS_PATTERN)
-_ID = re.compile(vocab.ID_PATTERN)  # compiled once: every id and reference of every file is checked
 
 
 def _web_address(text: str) -> str:
@@ -73,11 +72,8 @@ def _web_address(text: str) -> str:
 
 
 def _slug(text: str) -> str:
-    if not _ID.fullmatch(text) or len(text) > vocab.ID_MAX_LENGTH:
-        raise ValueError(
-            f"'{text}' is not a valid id: use lowercase letters a-z, digits and single hyphens "
-            f"(pattern {vocab.ID_PATTERN}), at most {vocab.ID_MAX_LENGTH} characters"
-        )
+    if not vocab.is_id(text):
+        raise ValueError(f"'{text}' is not a valid id: {vocab.ID_RULE}")
     return text
 
 

@@ -7,6 +7,7 @@ Each value maps to a one-line description shown to editors.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 ENTITY_TYPES = ("actor", "event", "recommendation", "source")
@@ -17,6 +18,16 @@ FOLDERS = {t: t + "s" for t in ENTITY_TYPES}
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_MAX_LENGTH = 80
+ID_RULE = (f"use lowercase letters a-z, digits and single hyphens (pattern {ID_PATTERN}), "
+           f"at most {ID_MAX_LENGTH} characters")
+"""How an id is made, as an error message tells an editor."""
+_ID = re.compile(ID_PATTERN)  # compiled once: every file name, id and reference of every file is checked
+
+
+def is_id(text: str) -> bool:
+    """Whether ``text`` is a valid id (a file name, an id, a reference): :data:`ID_RULE`."""
+    return _ID.fullmatch(text) is not None and len(text) <= ID_MAX_LENGTH
+
 
 ACTOR_KINDS = {
     "state": "A sovereign state, e.g. Iraq or Iran.",
