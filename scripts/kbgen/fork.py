@@ -7,13 +7,12 @@ child renders the rest (``mkdocs build`` converts pages while the child renders 
 :class:`Sink` takes items from the parent as it produces them and returns one result
 at the end (Material's search index, built from the pages ``mkdocs build`` writes).
 
-Page generation is a third of a big build's kbgen work, and MkDocs uses one core:
-on a machine with two, a forked child renders part of the pages at the same time.
-Forking copies the parent's memory (the linked knowledge base, the Jinja
-environment) without pickling any of it; only the child's result comes back,
-pickled through a pipe. Used only where the process runs no other threads
-(``mkdocs build``, ``kbgen generate``), since forking a threaded process (``mkdocs
-serve``'s server) is unsafe.
+MkDocs and Python use one core; on a machine with two, a forked child does part
+of the work at the same time. Forking copies the parent's memory (the linked
+knowledge base, the Jinja environment) without pickling any of it; only what the
+child makes comes back, pickled through a pipe. Used only where the process runs no
+other threads (``mkdocs build``, ``kbgen validate``, ``kbgen generate``), since
+forking a threaded process (``mkdocs serve``'s server) is unsafe.
 """
 
 from __future__ import annotations
@@ -101,6 +100,15 @@ def _child(work: Callable[[], None]) -> None:
         os._exit(status)
 
 
+def _stop(pid: int) -> None:
+    """End a child that may still be working (a build that failed) and reap it; one already done is reaped."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+
+
 _FRAME = struct.Struct(">QQ")  # each streamed item: its index and its outcome's length, then the outcome
 # Linux lets an unprivileged pipe hold 1 MiB (fs.pipe-max-size): a writer runs that far ahead
 # of its reader instead of 64 KiB.
@@ -153,11 +161,7 @@ class Stream:
             return
         os.close(self._pipe)
         self._pipe = None
-        try:
-            os.kill(self._pid, signal.SIGKILL)  # still rendering after a failed build; else already done
-        except ProcessLookupError:
-            pass
-        os.waitpid(self._pid, 0)
+        _stop(self._pid)
 
     def _take_in(self, wait: bool) -> None:
         """Read what the pipe holds (waiting for something first if ``wait``) and keep whole frames."""
@@ -240,14 +244,10 @@ class Sink:
         """Stop the child without waiting for a result (a build that failed)."""
         if self._items is None:
             return
-        try:
-            os.kill(self._pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         os.close(self._result)
         os.close(self._items)
         self._items = None
-        os.waitpid(self._pid, 0)
+        _stop(self._pid)
 
     def _write(self, wait: bool) -> None:
         """Write what is unsent while the pipe takes it; with ``wait``, all of it."""

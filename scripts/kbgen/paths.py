@@ -29,19 +29,22 @@ def _directory(page: str) -> str:
     return posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
 
 
+def _inside(folder: str) -> str:
+    """A file named "_" in ``folder`` (the docs root for ""), for :func:`relative`, which takes files."""
+    return f"{folder}/_" if folder else "_"
+
+
 def page_url(from_page: str, to_page: str) -> str:
     """The built address of ``to_page`` relative to ``from_page``'s (directory URLs), e.g. ``../../tags/``.
 
     For raw HTML (tag links, graph nodes), which MkDocs passes through without rewriting ``.md`` links.
     """
-    # A file "_" inside each folder: ``relative`` then gives the path between the folders, plus "_".
-    inside = lambda folder: f"{folder}/_" if folder else "_"
-    relative_path = relative(inside(_directory(from_page)), inside(_directory(to_page)))[:-1]
+    # ``relative`` between a file "_" inside each folder is the path between the folders, plus "_".
+    relative_path = relative(_inside(_directory(from_page)), _inside(_directory(to_page)))[:-1]
     return relative_path or "./"
 
 
 def file_url(from_page: str, to_file: str) -> str:
     """The address of a file that is not a page (``actors/x.json``) relative to ``from_page``'s built
     address (directory URLs), e.g. ``../x.json``: for raw HTML, which MkDocs does not rewrite."""
-    folder = _directory(from_page)
-    return relative(f"{folder}/_" if folder else "_", to_file)
+    return relative(_inside(_directory(from_page)), to_file)
