@@ -250,3 +250,47 @@ def test_pathological_prose_is_refused_before_it_is_parsed(tmp_path, summary, me
     root = make_knowledge_base(tmp_path / "kb", {ACTOR: f"name: Southland\nkind: state\nsummary: '{summary}'\n"})
     _, problems = check_knowledge_base(root)
     assert [str(p) for p in problems] == [f"{ACTOR}:3:10: error: 'summary': {message}"]
+
+
+# -- parsed without marks: the same data and problems ----------------------------------
+
+def _case_texts():
+    """Every YAML text of the error cases and of the repository's knowledge base."""
+    import yaml as pyyaml
+    from pathlib import Path
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "entities").rglob("*.yml"))]
+    for case in sorted((Path(__file__).parent / "cases").glob("*.yml")):
+        files = pyyaml.safe_load(case.read_text(encoding="utf-8")).get("files") or {}
+        texts += [text for text in files.values() if isinstance(text, str)]
+    return texts + [billion_laughs(), "name: *elsewhere\n", 'name: "a\\x02b"\n"k\\x02": x\n', "- a\n- b\n",
+                    "name: x\n---\nname: y\n", "", "name: !!python/object:os.system x\n", "a: 1\na: 2\n",
+                    "aliases:\n" + "".join("  " * i + "- \n" for i in range(1, 30)), "? [a]\n: b\n"]
+
+
+def test_a_file_parsed_without_marks_gives_the_same_data_and_problems():
+    texts = _case_texts()
+    assert len(texts) > 80
+    without_marks = 0
+    for text in texts:
+        data, values, keys, problems = parse_yaml(text, ACTOR)
+        light_data, light_values, light_keys, light_problems = parse_yaml(text, ACTOR, marks=False)
+        assert (light_data, light_problems) == (data, problems), text
+        if light_values is None:  # only a mapping without problems leaves its marks to be parsed again
+            assert isinstance(data, dict) and problems == [] and light_keys is None
+            without_marks += 1
+        else:
+            assert (light_values, light_keys) == (values, keys)
+    assert without_marks > 50
+
+
+def test_marks_are_parsed_again_for_a_problem_found_after_reading(tmp_path):
+    root = make_knowledge_base(tmp_path / "kb", {
+        "entities/actors/southland.yml": "name: Southland\nkind: state\nsummary: A state.\n"
+                                         "relations:\n  - type: allied-with\n    actor: nowhere\n"})
+    loaded = load_entities(root)
+    doc = next(d for d in loaded.documents if d.id == "southland")
+    assert "value_marks" not in vars(doc)  # read without problems: no marks kept
+    kb, problems = check_knowledge_base(root)
+    assert [(p.path, p.line, p.col) for p in problems if "nowhere" in p.message] == [
+        ("entities/actors/southland.yml", 6, 12)]
