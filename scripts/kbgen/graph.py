@@ -335,8 +335,8 @@ def _declared_tags(doc: RawDocument | None) -> tuple[dict[str, str], list[Proble
     tags, problems = {}, []
     for tag, description in doc.data.items():
         where = doc.locate((tag,), key=True)
-        if not re.fullmatch(vocab.ID_PATTERN, tag):
-            problems.append(Problem(doc.path, *where, f"tag '{tag}' is not a valid id (pattern {vocab.ID_PATTERN})"))
+        if not vocab.is_id(tag):
+            problems.append(Problem(doc.path, *where, f"tag '{tag}' is not a valid id: {vocab.ID_RULE}"))
         elif not isinstance(description, str) or not description.strip():
             problems.append(Problem(doc.path, *doc.locate((tag,)), f"tag '{tag}' needs a one-line description as text"))
         else:
