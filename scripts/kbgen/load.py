@@ -34,6 +34,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels is not allowed"
 TAGS_FILE = "tags.yml"
 ARCHIVE_SUFFIX = ".txt"
 """A source may keep the publisher's text beside its YAML, as ``sources/<id>.txt``."""
@@ -212,7 +213,7 @@ class _TreeBuilder:
         if cls is yaml.AliasEvent or event.anchor is not None or event.tag is not None:
             self.refuse_decorations(event)
         if depth > MAX_DEPTH:
-            raise _YamlRefused(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
+            raise _YamlRefused(event.start_mark, _TOO_DEEP)
         marking = self.value_marks is not None
         if marking:
             mark = event.start_mark
@@ -285,6 +286,8 @@ def parse_yaml(text: str, path: str, *, marks: bool = True) -> tuple[Any, Option
     except _YamlRefused as refused:
         return None, {}, {}, [Problem(path, refused.line, refused.col, refused.message)]
     except yaml.MarkedYAMLError as error:
+        if error.problem == _LIBYAML_TOO_DEEP and error.problem_mark is not None:
+            return None, {}, {}, [_too_deep(text, path, error.problem_mark)]
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = error.problem or str(error)
@@ -298,6 +301,23 @@ def parse_yaml(text: str, path: str, *, marks: bool = True) -> tuple[Any, Option
         loader.dispose()
     problems = [Problem(path, line, col, message) for line, col, message in builder.problems]
     return data, builder.value_marks, builder.key_marks, problems
+
+
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+
+
+def _too_deep(text: str, path: str, mark) -> Problem:
+    """Our refusal of deep nesting, for a file libyaml refused as nested too deep.
+
+    libyaml 0.2.6 (in PyYAML 6.0.4) stops at 1,000 levels of brackets while it scans ahead,
+    before its events reach the tree builder's limit of 20. The text before that point holds
+    the 21st level, which the builder refuses where it is, as with earlier libyaml versions:
+    the same message at the same place, whichever libyaml PyYAML brings."""
+    if 0 < mark.index < len(text):
+        _, _, _, problems = parse_yaml(text[:mark.index], path)
+        if problems and problems[0].message == _TOO_DEEP:
+            return problems[0]
+    return Problem(path, mark.line + 1, mark.column + 1, _TOO_DEEP)
 
 
 def read_text(file: str | Path, path: str) -> tuple[Optional[str], list[Problem]]:
