@@ -17,7 +17,10 @@ measures, in one run:
   with the plugin off, both as MkDocs does it by default and with the search index
   built in a forked child as the plugin has it built: kbgen's share of the build is
   the difference from the latter;
-- the site's size, its largest page and its search index.
+- the site's size, its largest page and its search index;
+- ``mkdocs build`` with the kbgen option ``search: pagefind`` (Pagefind's chunked index in place
+  of Material's search), and the size of Pagefind's index. ``--search-only SITE`` times the
+  searches of a built site in Chromium.
 
 It prints a table and writes it as JSON (``build/bench/results.json``).
 
@@ -413,6 +416,20 @@ def bench_size(size: int, work: Path, repeat: int, build_repeat: int) -> dict:
     print(f"[{size}] build with plugin {result['build_plugin_s']:.1f}s, {result['build_kbgen_hooks_s']:.1f}s of it "
           f"in kbgen's hooks", file=sys.stderr)
 
+    # The same build with the kbgen option `search: pagefind` (Pagefind's index in place of Material's search).
+    pagefind_config = work / f"mkdocs-{size}-pagefind.yml"
+    config = site_config(root, docs, work / f"site-{size}-pagefind", True)
+    config["plugins"] = [{"kbgen": {**entry["kbgen"], "search": "pagefind"}} if isinstance(entry, dict) and "kbgen" in entry
+                         else entry for entry in config["plugins"] if entry != "search"]
+    pagefind_config.write_text(yaml.safe_dump(config, sort_keys=False))
+    pagefind_builds = [fresh_build(pagefind_config, work / f"site-{size}-pagefind", work) for _ in range(build_repeat)]
+    result["build_pagefind_s"] = median([w for w, _ in pagefind_builds])
+    result["build_pagefind_peak_mb"] = max(m for _, m in pagefind_builds)
+    CPU_SECONDS.pop("mkdocs build")
+    bundle = work / f"site-{size}-pagefind" / "pagefind"
+    result["pagefind_index_mb"] = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file()) / 1e6
+    print(f"[{size}] build with search: pagefind {result['build_pagefind_s']:.1f}s", file=sys.stderr)
+
     # The same pages written beforehand, built by plain MkDocs with the plugin off: once as MkDocs and
     # Material do by default, once with the search index built in a forked child as the plugin does it.
     bare_docs = hand_written_docs(work / f"docs-{size}-bare")
@@ -455,10 +472,12 @@ SEARCH_QUERIES = ["militia", "Actor 4321", "smuggling pipeline"]
 
 
 def search_responsiveness(site: Path) -> dict:
-    """Material's search in headless Debian Chromium against the built site served on 127.0.0.1:
-    seconds from opening the home page until the first query shows results (the search worker
-    downloads the index and builds it in the browser), then from typing each further query to its
-    results. Needs Playwright (``pip install playwright``); no browser is downloaded."""
+    """Search in headless Debian Chromium against the built site served on 127.0.0.1. Material's
+    search (when the site has its index): seconds from opening the home page until the first query
+    shows results (the search worker downloads the index and builds it in the browser), then from
+    typing each further query to its results. Pagefind's (a site built with kbgen's
+    ``search: pagefind``): each query's seconds through Pagefind's API, the first one loading it.
+    Needs Playwright (``pip install playwright``); no browser is downloaded."""
     import functools
     import http.server
     import threading
@@ -477,23 +496,24 @@ def search_responsiveness(site: Path) -> dict:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page()
-            start = time.perf_counter()
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="load")
-            results["page_load_s"] = time.perf_counter() - start
-            box = page.locator("input.md-search__input")
-            for n, query in enumerate(SEARCH_QUERIES):
-                box.click()
-                box.fill("")
-                typed = time.perf_counter()
-                box.type(query)
-                page.wait_for_function(
-                    "q => document.querySelector('.md-search-result__meta')?.textContent.match(/\\d/)"
-                    " && document.querySelector('input.md-search__input').value === q", arg=query, timeout=300_000)
-                elapsed = time.perf_counter() - typed
-                results["first_query_after_load_s" if n == 0 else f"query_{n}_s"] = elapsed + (results["page_load_s"] if n == 0 else 0)
-            results["later_query_s"] = max(results[f"query_{n}_s"] for n in range(1, len(SEARCH_QUERIES)))
-            if (site / "pagefind" / "pagefind.js").exists():  # the alternative, if the site was indexed by Pagefind
+            if (site / "search" / "search_index.json").exists():  # Material's search (the default)
+                page = browser.new_page()
+                start = time.perf_counter()
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="load")
+                results["page_load_s"] = time.perf_counter() - start
+                box = page.locator("input.md-search__input")
+                for n, query in enumerate(SEARCH_QUERIES):
+                    box.click()
+                    box.fill("")
+                    typed = time.perf_counter()
+                    box.type(query)
+                    page.wait_for_function(
+                        "q => document.querySelector('.md-search-result__meta')?.textContent.match(/\\d/)"
+                        " && document.querySelector('input.md-search__input').value === q", arg=query, timeout=300_000)
+                    elapsed = time.perf_counter() - typed
+                    results["first_query_after_load_s" if n == 0 else f"query_{n}_s"] = elapsed + (results["page_load_s"] if n == 0 else 0)
+                results["later_query_s"] = max(results[f"query_{n}_s"] for n in range(1, len(SEARCH_QUERIES)))
+            if (site / "pagefind" / "pagefind.js").exists():  # a site indexed by Pagefind (kbgen's `search: pagefind`)
                 fresh = browser.new_page()
                 fresh.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="load")
                 received = []
@@ -537,6 +557,8 @@ ROWS = [
     ("site_mb", "site size, MB", lambda r: f"{r['site_mb']:.1f}"),
     ("largest_page_kb", "largest page, KB", lambda r: f"{r['largest_page_kb']:.0f} ({r['largest_page']})"),
     ("search_index_mb", "search index, MB", lambda r: f"{r['search_index_mb']:.1f}"),
+    ("build_pagefind_s", "mkdocs build with search: pagefind, s (peak MB)", lambda r: f"{r['build_pagefind_s']:.1f} ({r['build_pagefind_peak_mb']:.0f})"),
+    ("pagefind_index_mb", "Pagefind's index and scripts, MB", lambda r: f"{r['pagefind_index_mb']:.1f}"),
 ]
 
 

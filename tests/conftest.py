@@ -103,6 +103,23 @@ def repo_site(tmp_path_factory) -> Path:
     return site
 
 
+def pagefind_config(root: Path, docs: Path, site: Path) -> dict:
+    """The repository's mkdocs.yml with the kbgen option ``search: pagefind`` in place of Material's search plugin."""
+    config = site_config(root, docs, site)
+    config["plugins"] = [{"kbgen": {**entry["kbgen"], "search": "pagefind"}} if isinstance(entry, dict) and "kbgen" in entry
+                         else entry for entry in config["plugins"] if entry != "search"]
+    return config
+
+
+@pytest.fixture(scope="session")
+def pagefind_site(tmp_path_factory) -> Path:
+    """The repository's own knowledge base built with the kbgen option ``search: pagefind``."""
+    work = tmp_path_factory.mktemp("pagefind-site")
+    result = mkdocs_build(pagefind_config(REPO, REPO / "docs", work / "site"), work)
+    assert result.returncode == 0, result.stderr
+    return work / "site"
+
+
 def page_links(page: str, content: str, pages) -> list[str]:
     """The pages a generated page links to, in order, as paths under the docs root: Markdown links to
     ``.md`` files, and raw-HTML links (entries, lists) to built page addresses, which are an index

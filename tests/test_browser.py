@@ -151,7 +151,8 @@ def search(page: Page, query: str):
     return results
 
 
-@pytest.mark.parametrize("query, actor", [
+# An actor searched by each of its names and spellings, and the actor's page, which must come first.
+BY_ANY_NAME = [
     ("Kataib Hizballah", "kataib-hezbollah"),
     ("Kata'ib Hezbollah", "kataib-hezbollah"),
     ("Kataib Hizbullah", "kataib-hezbollah"),  # the alias "Kata'ib Hizbullah" without its apostrophe
@@ -159,7 +160,10 @@ def search(page: Page, query: str):
     ("Nujaba", "harakat-hezbollah-al-nujaba"),
     ("alNujaba", "harakat-hezbollah-al-nujaba"),
     ("Harakat Hizballah al-Nujaba", "harakat-hezbollah-al-nujaba"),
-])
+]
+
+
+@pytest.mark.parametrize("query, actor", BY_ANY_NAME)
 def test_search_finds_the_actor_first_by_any_name(watched, site_url, query, actor):
     page, watch = watched
     page.goto(site_url + "/", wait_until="networkidle")
@@ -169,6 +173,60 @@ def test_search_finds_the_actor_first_by_any_name(watched, site_url, query, acto
     results.first.click()
     page.wait_for_load_state("networkidle")  # let the next page finish loading (search worker included)
     expect(page).to_have_url(re.compile(re.escape(site_url + f"/actors/{actor}/") + r"(\?h=.*)?$"))
+    assert watch.problems == [], "\n".join(watch.problems)
+
+
+# -- the kbgen option `search: pagefind` -----------------------------------------------
+
+@pytest.fixture(scope="module")
+def pagefind_url(pagefind_site, tmp_path_factory):
+    """The site built with `search: pagefind`, served under a path (/kb/) as a GitHub project page is:
+    Pagefind must find its files and link its results under that path."""
+    served = tmp_path_factory.mktemp("pagefind-served")
+    (served / "kb").symlink_to(pagefind_site, target_is_directory=True)
+    with serve_directory(served) as url:
+        yield url + "/kb"
+
+
+def pagefind_search(page: Page, query: str):
+    """Open Pagefind's search dialog from the header's button, type, wait for the results."""
+    page.locator(".md-header pagefind-modal-trigger button").click()
+    page.keyboard.type(query, delay=20)
+    results = page.locator("pagefind-modal a[href]")
+    expect(results.first).to_be_visible(timeout=15000)
+    return results
+
+
+@pytest.mark.parametrize("query, actor", BY_ANY_NAME)
+def test_pagefind_finds_the_actor_first_by_any_name(watched, pagefind_url, query, actor):
+    page, watch = watched
+    page.goto(pagefind_url + "/events/", wait_until="networkidle")
+    results = pagefind_search(page, query)
+    assert urlsplit(results.first.get_attribute("href")).path == f"/kb/actors/{actor}/"
+    shown = page.locator("pagefind-modal").inner_text()
+    assert "¶" not in shown and "Editor guide" not in shown  # the article alone: no heading anchors, no navigation
+    results.first.click()
+    expect(page).to_have_url(pagefind_url + f"/actors/{actor}/")
+    assert watch.problems == [], "\n".join(watch.problems)
+
+
+def test_pagefind_search_fits_a_phone_and_follows_dark_mode(browser, pagefind_url):
+    context = browser.new_context(viewport=PHONE)
+    watch = Watch(context)
+    page = watch.page(context.new_page())
+    page.goto(pagefind_url + "/actors/kataib-hezbollah/", wait_until="networkidle")
+    button = page.locator(".md-header pagefind-modal-trigger button")
+    box = button.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"] and box["width"] < 60  # the magnifier only
+    expect(page.locator("html")).to_have_attribute("data-pf-theme", "light")
+    page.locator("label.md-header__button[for^=__palette]:visible").first.click()
+    expect(page.locator("html")).to_have_attribute("data-pf-theme", "dark")
+    results = pagefind_search(page, "Nujaba")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "pagefind-dark-phone.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert results.count() >= 1
+    context.close()
     assert watch.problems == [], "\n".join(watch.problems)
 
 

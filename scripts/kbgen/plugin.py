@@ -19,12 +19,13 @@ import logging
 import os
 from pathlib import Path
 
-from mkdocs.exceptions import Abort
+from mkdocs.config.config_options import ExtraScriptValue
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import fork as forking
-from . import material_search
+from . import material_search, pagefind_search
 from .config import KbgenConfig
 from .history import last_changed
 from .load import ParseCache
@@ -62,6 +63,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         base = Path(config.config_file_path).parent
         self.root = (base / self.config.root).resolve()
         self.templates = (base / self.config.templates).resolve() if self.config.templates else None
+        if self.config.search == "pagefind":
+            problem = pagefind_search.missing()
+            others = pagefind_search.other_search_plugins(config.plugins)
+            if others:
+                problem = (f"search: pagefind replaces the search plugin '{others[0]}'; "
+                           "remove it from plugins in mkdocs.yml")
+            if problem:
+                raise PluginError(f"kbgen: {problem}")
+            config.extra_css.extend(pagefind_search.STYLES)
+            config.extra_javascript.extend(ExtraScriptValue(path) for path in pagefind_search.SCRIPTS)
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -85,6 +96,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 file.edit_uri = Path(os.path.relpath(self.root / planned.source, config.docs_dir)).as_posix()
             files.append(file)
             generated.append(file)
+        if self.config.search == "pagefind":
+            for path in pagefind_search.ASSETS:
+                files.append(File.generated(config, path, content=pagefind_search.asset_text(path)))
         if forked:
             # A one-off build renders the files in a forked child while MkDocs converts the pages it
             # has already received: kbgen's rendering runs on the second core, beside MkDocs' own work.
@@ -128,6 +142,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def on_post_build(self, *, config):
         self.search_index = None  # Material's search plugin has taken the index (its on_post_build)
+        if self.config.search == "pagefind":
+            try:
+                pagefind_search.index_site(config.site_dir)
+            except RuntimeError as error:
+                raise Abort(f"kbgen: {error}") from None
 
     def on_build_error(self, *, error):
         self._end_stream()
