@@ -230,6 +230,21 @@ def test_pagefind_search_fits_a_phone_and_follows_dark_mode(browser, pagefind_ur
     assert watch.problems == [], "\n".join(watch.problems)
 
 
+def test_no_serious_accessibility_violation_with_pagefinds_search(watched, pagefind_url):
+    page, watch = watched
+    page.goto(pagefind_url + "/actors/kataib-hezbollah/", wait_until="networkidle")
+    found = []
+    for state in ("closed", "open with results"):
+        if state != "closed":
+            pagefind_search(page, "Nujaba")
+        for violation in Axe().run(page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [node["target"] for node in violation["nodes"]][:3]
+                found.append(f"dialog {state}: {violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+    assert found == [], "\n".join(found)
+    assert watch.problems == [], "\n".join(watch.problems)
+
+
 def test_neighbourhood_graph_shows_and_its_nodes_navigate(watched, site_url):
     page, watch = watched
     page.goto(site_url + "/actors/kataib-hezbollah/", wait_until="networkidle")
