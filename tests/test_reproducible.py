@@ -3,9 +3,10 @@
 import os
 import subprocess
 
+import pytest
 import yaml
 
-from conftest import BIN, VALID, docs_copy, site_config
+from conftest import BIN, VALID, docs_copy, pagefind_config, site_config
 
 
 def _build(work, config_file, site, hash_seed: str) -> dict[str, bytes]:
@@ -20,13 +21,16 @@ def _build(work, config_file, site, hash_seed: str) -> dict[str, bytes]:
     return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
 
 
-def test_two_builds_are_byte_identical(tmp_path):
+@pytest.mark.parametrize("search, index", [("material", "search/search_index.json"),
+                                           ("pagefind", "pagefind/pagefind-entry.json")])
+def test_two_builds_are_byte_identical(tmp_path, search, index):
     config_file = tmp_path / "mkdocs.yml"
-    config = site_config(VALID, docs_copy(tmp_path / "docs"), tmp_path / "site")
+    make_config = pagefind_config if search == "pagefind" else site_config
+    config = make_config(VALID, docs_copy(tmp_path / "docs"), tmp_path / "site")
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     first = _build(tmp_path, config_file, tmp_path / "site-a", "1")
     second = _build(tmp_path, config_file, tmp_path / "site-b", "2")
-    assert "actors/river-brigade/index.html" in first and "search/search_index.json" in first
+    assert "actors/river-brigade/index.html" in first and index in first
     assert sorted(first) == sorted(second)
     differing = [path for path in first if first[path] != second[path]]
     assert differing == []
