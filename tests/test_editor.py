@@ -11,7 +11,7 @@ import yaml
 from conftest import REPO, VALID, kbgen, make_knowledge_base
 from kbgen import vocab
 from kbgen.load import load_entities, parse_yaml
-from kbgen.schema import entity_schema, schema_texts
+from kbgen.schema import entity_schema, schema_texts, tags_schema
 from sitecheck import target_file
 
 # What an editor types over each placeholder of a skeleton made in the valid fixture.
@@ -131,13 +131,14 @@ def test_committed_schemas_are_up_to_date():
     assert committed == schema_texts()
 
 
-def test_vscode_maps_every_entity_folder_to_its_committed_schema():
+def test_vscode_maps_every_entity_folder_and_tags_yml_to_its_committed_schema():
     settings = json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))["yaml.schemas"]
-    assert settings == {f"./schemas/{t}.schema.json": f"entities/{vocab.FOLDERS[t]}/*.yml" for t in vocab.ENTITY_TYPES}
+    assert settings == {**{f"./schemas/{t}.schema.json": f"entities/{vocab.FOLDERS[t]}/*.yml" for t in vocab.ENTITY_TYPES},
+                        "./schemas/tags.schema.json": "entities/tags.yml"}
     assert all((REPO / schema).is_file() for schema in settings)
 
 
-def test_schema_command_writes_one_schema_per_type(tmp_path):
+def test_schema_command_writes_one_schema_per_type_and_one_for_tags(tmp_path):
     result = kbgen("schema", "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     for type_ in vocab.ENTITY_TYPES:
@@ -146,6 +147,34 @@ def test_schema_command_writes_one_schema_per_type(tmp_path):
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
         assert "id" not in schema["properties"] and "type" not in schema["properties"]
         assert schema["additionalProperties"] is False
+    tags = json.loads((tmp_path / "out" / "tags.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(tags)
+    assert tags == tags_schema()
+
+
+@pytest.mark.parametrize("root", [REPO, VALID], ids=["entities", "fixture"])
+def test_tags_yml_is_valid_against_its_schema(root):
+    validator = jsonschema.Draft202012Validator(tags_schema())
+    assert load_entities(root).tags.data
+    assert [e.message for e in validator.iter_errors(load_entities(root).tags.data)] == []
+    independent = yaml.safe_load((root / "entities" / "tags.yml").read_text(encoding="utf-8"))
+    assert [e.message for e in validator.iter_errors(independent)] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Border_War: Fighting over the border.\n",  # not an id
+    "a" * 81 + ": Too long a name.\n",  # over the length limit
+    "militias: \"  \"\n",  # a blank description
+    "militias:\n  - a list\n",  # not text
+    "militias: true\n",
+    "~\n",  # nothing (tests/cases/empty-tags-file.yml)
+])
+def test_what_kbgen_refuses_in_tags_yml_fails_against_its_schema_too(text, tmp_path):
+    root = make_knowledge_base(tmp_path / "kb", {"entities/tags.yml": text})
+    result = kbgen("validate", "--root", str(root))
+    assert result.returncode == 1 and "entities/tags.yml" in result.stdout
+    validator = jsonschema.Draft202012Validator(tags_schema())
+    assert list(validator.iter_errors(yaml.safe_load(text))), text
 
 
 def test_schema_enums_describe_every_vocabulary_value():
@@ -204,6 +233,8 @@ def test_site_publishes_schemas_and_generated_vocabularies(fixture_site):
     for type_ in vocab.ENTITY_TYPES:
         published = target_file(fixture_site, f"/data/schema/{type_}.schema.json").read_text(encoding="utf-8")
         assert json.loads(published) == entity_schema(type_)
+    published = target_file(fixture_site, "/data/schema/tags.schema.json").read_text(encoding="utf-8")
+    assert json.loads(published) == tags_schema()
     page = target_file(fixture_site, "/editors/vocabularies/").read_text(encoding="utf-8")
     for table in (vocab.ACTOR_KINDS, vocab.EVENT_KINDS, vocab.PARTICIPANT_ROLES, vocab.INSTRUMENTS,
                   vocab.RECOMMENDATION_STATUSES, vocab.ACTOR_RELATIONS, vocab.EVENT_RELATIONS):

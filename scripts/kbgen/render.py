@@ -31,7 +31,7 @@ from .exports.common import json_text
 from .exports.records import entity_record
 from .graph import KnowledgeBase
 from .model import Entity
-from .schema import entity_schema, schema_path, schema_text
+from .schema import TAGS_SCHEMA, entity_schema, schema_path, schema_text, tags_schema_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -322,6 +322,7 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     files += tag_pages(kb, env, index_page_entries)
     files.append(PlannedFile("data/kb.json", partial(knowledge_base_json, kb)))
     files += [PlannedFile(f"data/schema/{schema_path(type_)}", partial(schema_text, type_)) for type_ in vocab.ENTITY_TYPES]
+    files.append(PlannedFile(f"data/schema/{TAGS_SCHEMA}", tags_schema_text))
     files += redirect_pages(kb, env)
     files.append(PlannedFile("editors/vocabularies.md", lambda: env.get_template("vocabularies.md.j2").render(
         page="editors/vocabularies.md", schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES})))

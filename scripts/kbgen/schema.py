@@ -1,4 +1,5 @@
-"""JSON Schemas (draft 2020-12) of entity FILES, generated from the models the validator uses.
+"""JSON Schemas (draft 2020-12) of entity FILES, generated from the models the validator uses,
+and of ``entities/tags.yml`` (:func:`tags_schema`).
 
 A schema describes what an editor writes in ``entities/<type>s/<id>.yml``, so
 ``id`` and ``type`` (which come from the path) are not in it, fields carry their
@@ -117,18 +118,48 @@ def entity_schema(type_: str) -> dict:
     }
 
 
+TAGS_SCHEMA = "tags.schema.json"
+
+
+def tags_schema() -> dict:
+    """The JSON Schema of ``entities/tags.yml``: each tag's id mapped to what it means.
+
+    As the graph stage checks it: a tag is an id, its description non-blank text (an
+    unquoted number is text to kbgen, so numbers pass, as in the entity schemas)."""
+    return {
+        "$schema": DIALECT,
+        "$id": "urn:kbgen:schema:tags",
+        "title": "kbgen tags",
+        "description": ("entities/tags.yml: every theme tag, its id mapped to a one-line description. "
+                        "Entities name their tags in their tags list."),
+        "type": "object",
+        "propertyNames": {"pattern": vocab.ID_PATTERN, "maxLength": vocab.ID_MAX_LENGTH},
+        "additionalProperties": {"type": ["string", "number"], "pattern": r"\S",
+                                 "description": "What the tag means, in one line."},
+    }
+
+
 def schema_path(type_: str) -> str:
     return f"{type_}.schema.json"
 
 
+def _json_text(schema: dict) -> str:
+    """A JSON Schema as a file's text, stable byte for byte."""
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
 def schema_text(type_: str) -> str:
-    """One entity type's JSON Schema as a file's text, stable byte for byte."""
-    return json.dumps(entity_schema(type_), ensure_ascii=False, indent=2) + "\n"
+    """One entity type's JSON Schema as a file's text."""
+    return _json_text(entity_schema(type_))
+
+
+def tags_schema_text() -> str:
+    return _json_text(tags_schema())
 
 
 def schema_texts() -> dict[str, str]:
-    """File name -> JSON text, for every entity type."""
-    return {schema_path(t): schema_text(t) for t in vocab.ENTITY_TYPES}
+    """File name -> JSON text, for every entity type and for tags.yml."""
+    return {**{schema_path(t): schema_text(t) for t in vocab.ENTITY_TYPES}, TAGS_SCHEMA: tags_schema_text()}
 
 
 def write_schemas(out: Path) -> list[Path]:
