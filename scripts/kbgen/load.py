@@ -329,9 +329,9 @@ def read_text(file: str | Path, path: str) -> tuple[Optional[str], list[Problem]
 
 
 def _read_bytes(file: str | Path, path: str) -> tuple[Optional[bytes], list[Problem]]:
-    # One read of at most the limit and a byte, not stat, then open and read through a
-    # buffered file object: a third of the time at 10,000 files, and a file that grows
-    # between the two calls cannot get past the limit.
+    # Read at most the limit and one byte, rather than stat the file and then read it through a
+    # buffered file object: a third of the time at 10,000 files, and a file that grows between
+    # a stat and the read cannot get past the limit.
     descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         raw = b""
