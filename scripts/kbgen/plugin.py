@@ -3,7 +3,8 @@
 All the work is in plain functions (``pipeline``, ``render``); this module only
 hands their output to MkDocs as generated files, points edit links at the YAML
 sources, watches ``entities/`` under ``mkdocs serve`` and stops the build with
-the same messages as ``kbgen validate``.
+the same messages as ``kbgen validate``. With the option ``search: pagefind`` it also
+has Pagefind index the written site (:mod:`kbgen.pagefind_search`).
 
 MkDocs uses one core. In a one-off build (``mkdocs build``, ``gh-deploy``) on a
 machine with two, two forked children work beside it: one renders the generated
