@@ -31,7 +31,7 @@ from .exports.common import json_text
 from .exports.records import entity_record
 from .graph import KnowledgeBase
 from .model import Entity
-from .schema import TAGS_SCHEMA, entity_schema, schema_path, schema_text, tags_schema_text
+from .schema import entity_schema, schema_files
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -321,8 +321,7 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
         files.append(PlannedFile(f"{name}.md", rendering(env, f"{name}.md.j2", page=f"{name}.md", kb=kb)))
     files += tag_pages(kb, env, index_page_entries)
     files.append(PlannedFile("data/kb.json", partial(knowledge_base_json, kb)))
-    files += [PlannedFile(f"data/schema/{schema_path(type_)}", partial(schema_text, type_)) for type_ in vocab.ENTITY_TYPES]
-    files.append(PlannedFile(f"data/schema/{TAGS_SCHEMA}", tags_schema_text))
+    files += [PlannedFile(f"data/schema/{name}", write) for name, write in schema_files().items()]
     files += redirect_pages(kb, env)
     files.append(PlannedFile("editors/vocabularies.md", lambda: env.get_template("vocabularies.md.j2").render(
         page="editors/vocabularies.md", schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES})))

@@ -18,8 +18,9 @@ calendar, and the YAML-level rules (no anchors, aliases, tags, duplicate keys).
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import vocab
 from .model import MODELS
@@ -148,18 +149,23 @@ def _json_text(schema: dict) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
+def schema_files() -> dict[str, Callable[[], str]]:
+    """File name -> a function writing the file's JSON text, for every entity type and for
+    tags.yml: the one list of kbgen's schemas, which ``kbgen schema`` writes and the site
+    publishes (rendered when the site's files are, maybe in a forked child)."""
+    files: dict[str, Callable[[], str]] = {schema_path(t): partial(schema_text, t) for t in vocab.ENTITY_TYPES}
+    files[TAGS_SCHEMA] = lambda: _json_text(tags_schema())
+    return files
+
+
 def schema_text(type_: str) -> str:
     """One entity type's JSON Schema as a file's text."""
     return _json_text(entity_schema(type_))
 
 
-def tags_schema_text() -> str:
-    return _json_text(tags_schema())
-
-
 def schema_texts() -> dict[str, str]:
-    """File name -> JSON text, for every entity type and for tags.yml."""
-    return {**{schema_path(t): schema_text(t) for t in vocab.ENTITY_TYPES}, TAGS_SCHEMA: tags_schema_text()}
+    """File name -> JSON text, for every file of :func:`schema_files`."""
+    return {name: write() for name, write in schema_files().items()}
 
 
 def write_schemas(out: Path) -> list[Path]:
