@@ -39,6 +39,14 @@ STYLES = [BUNDLE + "pagefind-component-ui.css", "assets/kbgen-pagefind.css"]
 _SEARCH_PLUGINS = ("material.plugins.search", "mkdocs.contrib.search")
 
 
+def config_problem(plugins) -> Optional[str]:
+    """Why ``search: pagefind`` cannot be used with these MkDocs plugins here, or None when it can."""
+    others = other_search_plugins(plugins)
+    if others:
+        return f"search: pagefind replaces the search plugin '{others[0]}'; remove it from plugins in mkdocs.yml"
+    return missing()
+
+
 def missing() -> Optional[str]:
     """Why Pagefind cannot run here, or None when it can."""
     if importlib.util.find_spec("pagefind") is None:

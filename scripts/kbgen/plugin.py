@@ -65,11 +65,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.root = (base / self.config.root).resolve()
         self.templates = (base / self.config.templates).resolve() if self.config.templates else None
         if self.config.search == "pagefind":
-            problem = pagefind_search.missing()
-            others = pagefind_search.other_search_plugins(config.plugins)
-            if others:
-                problem = (f"search: pagefind replaces the search plugin '{others[0]}'; "
-                           "remove it from plugins in mkdocs.yml")
+            problem = pagefind_search.config_problem(config.plugins)
             if problem:
                 raise PluginError(f"kbgen: {problem}")
             config.extra_css.extend(pagefind_search.STYLES)
