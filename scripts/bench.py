@@ -10,17 +10,16 @@ measures, in one run:
 - ``kbgen validate``: wall time and peak memory (median of several runs);
 - page generation, load -> model -> graph -> pages, per stage (median);
 - the plugin's ``on_files`` on a rebuild after a one-file edit (what ``mkdocs serve``
-  does on each change), with the parse cache warm;
+  does on each change), with the memo warm;
 - ``mkdocs build`` with the kbgen plugin (and the time the build's own process spends
-  in the plugin's hooks: the rest of kbgen's work runs in a forked child beside
-  MkDocs'), and the bare ``mkdocs build`` of the same pages written to disk beforehand
-  with the plugin off, both as MkDocs does it by default and with the search index
-  built in a forked child as the plugin has it built: kbgen's share of the build is
-  the difference from the latter;
-- the site's size, its largest page and its search index;
-- ``mkdocs build`` with the kbgen option ``search: pagefind`` (Pagefind's chunked index in place
-  of Material's search), and the size of Pagefind's index. ``--search-only SITE`` times the
-  searches of a built site in Chromium.
+  in the plugin's hooks: the pages are rendered by a worker process beside MkDocs'),
+  and the bare ``mkdocs build`` of the same pages written to disk beforehand with the
+  plugin off: kbgen's share of the build is the difference;
+- the same two builds with the kbgen option ``search: pagefind`` (Pagefind's chunked index in
+  place of Material's search, what the README recommends for large knowledge bases): the bare
+  build without a search plugin, then Pagefind run on its site, as the plugin runs it;
+- the site's size, its largest page and its search index, and the size of Pagefind's index.
+  ``--search-only SITE`` times the searches of a built site in Chromium.
 
 It prints a table and writes it as JSON (``build/bench/results.json``).
 
@@ -221,11 +220,16 @@ def _vocab() -> dict[str, list[str]]:
 CPU_SECONDS: dict[str, list[float]] = {}  # command name -> user + system seconds of each run
 
 
-def fresh_build(config: Path, site: Path, work: Path, kbgen_time: Path | None = None) -> tuple[float, float]:
+def fresh_build(config: Path, site: Path, work: Path, kbgen_time: Path | None = None,
+                pagefind: bool = False) -> tuple[float, float]:
     """One ``mkdocs build --strict`` into an empty site folder (removing the last site is not timed).
     With ``kbgen_time``, the seconds the build's own process spent in the kbgen plugin's hooks
-    are written there (:data:`TIMED_BUILD_SCRIPT`)."""
+    are written there (:data:`TIMED_BUILD_SCRIPT`). With ``pagefind``, the build is followed by
+    Pagefind indexing the site as the plugin has it do (the time and memory of both)."""
     shutil.rmtree(site, ignore_errors=True)
+    if pagefind:
+        return peak_memory_run([str(BIN / "mkdocs"), "build", "--strict", "-f", str(config)], work,
+                               via=[sys.executable, "-c", BUILD_THEN_PAGEFIND_SCRIPT, str(site)])
     if kbgen_time is None:
         return peak_memory_run([str(BIN / "mkdocs"), "build", "--strict", "-f", str(config)], work)
     return peak_memory_run([str(BIN / "mkdocs"), "build", "--strict", "-f", str(config)], work,
@@ -256,39 +260,39 @@ def median(values: list[float]) -> float:
 
 
 STAGES_SCRIPT = r"""
-import json, sys, time
+import json, os, sys, time
 from pathlib import Path
-from kbgen.load import load_entities
-from kbgen.model import build_entities
-from kbgen.graph import resolve_references
-from kbgen.render import render_site
+from kbgen import runtime
+from kbgen.pipeline import check_knowledge_base, render_site
+from kbgen.site.plan import plan_site
 root = Path(sys.argv[1])
-t0 = time.perf_counter(); loaded = load_entities(root)
-t1 = time.perf_counter(); entities, p1 = build_entities(loaded.documents)
-t2 = time.perf_counter(); kb, p2 = resolve_references(entities, loaded)
-t3 = time.perf_counter(); files = render_site(kb, fork=True)  # as `mkdocs build` and `kbgen generate` do
-t4 = time.perf_counter(); render_site(kb)  # in one process, as `mkdocs serve` does
-t5 = time.perf_counter()
-assert not (loaded.problems or p1 or p2), (loaded.problems + p1 + p2)[:5]
-print(json.dumps({"load": t1 - t0, "model": t2 - t1, "graph": t3 - t2, "render": t4 - t3, "render_one_process": t5 - t4,
-                  "pages": len(files)}))
+os.environ[runtime.ONE_PROCESS] = "1"  # each stage as one process does it
+t0 = time.perf_counter(); kb, problems = check_knowledge_base(root)
+t1 = time.perf_counter(); plan = plan_site(kb)
+t2 = time.perf_counter(); [planned.render() for planned in plan]  # as `mkdocs serve` does
+t3 = time.perf_counter()
+del os.environ[runtime.ONE_PROCESS]
+files = render_site(kb)  # with a worker, as `kbgen generate` does
+t4 = time.perf_counter()
+assert not problems, problems[:5]
+print(json.dumps({"check": t1 - t0, "plan": t2 - t1, "render_one_process": t3 - t2, "render": t4 - t3, "pages": len(files)}))
 """
 
 # `mkdocs build` in this process, timing what the kbgen plugin's hooks take of it: the rest of
-# kbgen's work (rendering the files) runs in a forked child beside MkDocs' own.
+# kbgen's work (rendering the files) runs in a worker process beside MkDocs' own.
 TIMED_BUILD_SCRIPT = r"""
 import atexit, json, sys, time
 from pathlib import Path
-import kbgen.plugin
+import kbgen.mkdocs.plugin
 spent = {"hooks_s": 0.0}
 for name in ("on_files", "on_pre_page", "on_env", "on_post_build"):
-    def timed(*args, _method=getattr(kbgen.plugin.KbgenPlugin, name), **kwargs):
+    def timed(*args, _method=getattr(kbgen.mkdocs.plugin.KbgenPlugin, name), **kwargs):
         start = time.perf_counter()
         try:
             return _method(*args, **kwargs)
         finally:
             spent["hooks_s"] += time.perf_counter() - start
-    setattr(kbgen.plugin.KbgenPlugin, name, timed)
+    setattr(kbgen.mkdocs.plugin.KbgenPlugin, name, timed)
 out = Path(sys.argv.pop(1))
 atexit.register(lambda: out.write_text(json.dumps(spent)))
 from mkdocs.__main__ import cli
@@ -296,21 +300,20 @@ sys.argv[0] = "mkdocs"
 cli()
 """
 
-# A hooks file for the bare build: Material's search index built in a forked child, as the
-# kbgen plugin has it built, so that the plugin build and the bare build differ only by kbgen.
-SEARCH_IN_A_CHILD_HOOK = """
-from mkdocs.plugins import event_priority
-from kbgen import material_search
-
-index = None
-
-def on_files(files, config):
-    global index
-    index = material_search.index_in_a_forked_process(config.plugins)
-
-@event_priority(-100)
-def on_page_content(html, page, config, files):
-    index.page_converted(page, html)
+# A bare build followed by Pagefind, as the plugin's `search: pagefind` runs it after MkDocs has written the site.
+BUILD_THEN_PAGEFIND_SCRIPT = r"""
+import sys
+from pathlib import Path
+from kbgen.mkdocs.pagefind import index_site
+site = Path(sys.argv.pop(1))
+from mkdocs.__main__ import cli
+sys.argv[0] = "mkdocs"
+try:
+    cli()
+except SystemExit as end:
+    if end.code:
+        raise
+index_site(site)
 """
 
 REBUILD_SCRIPT = r"""
@@ -393,8 +396,9 @@ def bench_size(size: int, work: Path, repeat: int, build_repeat: int) -> dict:
         if out.returncode != 0:
             sys.exit(out.stderr)
         stages.append(json.loads(out.stdout))
-    result["generate_stages_s"] = {k: median([s[k] for s in stages]) for k in ("load", "model", "graph", "render", "render_one_process")}
-    result["generate_s"] = median([sum(s[k] for k in ("load", "model", "graph", "render")) for s in stages])
+    result["generate_stages_s"] = {k: median([s[k] for s in stages]) for k in ("check", "plan", "render_one_process", "render")}
+    result["generate_s"] = median([s["check"] + s["plan"] + s["render"] for s in stages])
+    result["generate_one_process_s"] = median([s["check"] + s["plan"] + s["render_one_process"] for s in stages])
     result["pages"] = stages[0]["pages"]
     print(f"[{size}] generate {result['generate_s']:.2f}s {result['generate_stages_s']}", file=sys.stderr)
 
@@ -430,29 +434,26 @@ def bench_size(size: int, work: Path, repeat: int, build_repeat: int) -> dict:
     result["pagefind_index_mb"] = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file()) / 1e6
     print(f"[{size}] build with search: pagefind {result['build_pagefind_s']:.1f}s", file=sys.stderr)
 
-    # The same pages written beforehand, built by plain MkDocs with the plugin off: once as MkDocs and
-    # Material do by default, once with the search index built in a forked child as the plugin does it.
+    # The same pages written beforehand, built by plain MkDocs with the plugin off: with Material's search,
+    # and without a search plugin followed by Pagefind, as the plugin runs it with `search: pagefind`.
     bare_docs = hand_written_docs(work / f"docs-{size}-bare")
     subprocess.run([kbgen, "generate", "--root", str(root), "--out", str(bare_docs)], check=True, env=ENV, capture_output=True)
-    hook = work / "search_in_a_child.py"
-    hook.write_text(SEARCH_IN_A_CHILD_HOOK, encoding="utf-8")
-    for key, hooks_config in (("build_bare", []), ("build_bare_search_child", [str(hook)])):
+    for key, with_pagefind in (("build_bare", False), ("build_bare_pagefind", True)):
         bare_config = work / f"mkdocs-{size}-{key}.yml"
         config = site_config(root, bare_docs, work / f"site-{size}-bare", False)
-        if hooks_config:
-            config["hooks"] = hooks_config
+        if with_pagefind:
+            config["plugins"] = [entry for entry in config["plugins"] if entry != "search"]
         bare_config.write_text(yaml.safe_dump(config, sort_keys=False))
-        bare = [fresh_build(bare_config, work / f"site-{size}-bare", work) for _ in range(build_repeat)]
+        bare = [fresh_build(bare_config, work / f"site-{size}-bare", work, pagefind=with_pagefind) for _ in range(build_repeat)]
         result[f"{key}_s"] = median([w for w, _ in bare])
         result[f"{key}_cpu_s"] = median(CPU_SECONDS.pop("mkdocs build"))
         print(f"[{size}] {key.replace('_', ' ')} {result[f'{key}_s']:.1f}s", file=sys.stderr)
-    # Like for like: both builds index search in a forked child; they differ only by kbgen.
-    result["plugin_over_bare"] = result["build_plugin_s"] / result["build_bare_search_child_s"]
-    result["plugin_over_default_bare"] = result["build_plugin_s"] / result["build_bare_s"]
-    # kbgen's part of the build's own process (loading, validating, planning, waiting for the child):
+    result["plugin_over_bare"] = result["build_plugin_s"] / result["build_bare_s"]
+    result["pagefind_plugin_over_bare"] = result["build_pagefind_s"] / result["build_bare_pagefind_s"]
+    # kbgen's part of the build's own process (loading, validating, planning, taking the rendered files):
     result["kbgen_share"] = result["build_kbgen_hooks_s"] / result["make_build_s"]
     # All of kbgen's work, as if done before MkDocs' in one process (validate + generate), against the build.
-    result["kbgen_work_share"] = result["generate_s"] / result["make_build_s"]
+    result["kbgen_work_share"] = result["generate_one_process_s"] / result["make_build_s"]
 
     # `mkdocs serve` rebuild after a one-file edit: the plugin's part (on_files), cache warm.
     edited = root / "entities" / "actors" / "actor-00001.yml"
@@ -541,23 +542,24 @@ ROWS = [
     ("pages", "generated files", lambda r: f"{r['pages']:,}"),
     ("validate_s", "kbgen validate, s (CPU s)", lambda r: f"{r['validate_s']:.2f} ({r['validate_cpu_s']:.2f})"),
     ("validate_peak_mb", "kbgen validate peak memory, MB", lambda r: f"{r['validate_peak_mb']:.0f}"),
-    ("generate_s", "page generation (load→model→graph→pages), s", lambda r: f"{r['generate_s']:.2f}"),
-    ("render_s", "  of which pages, s (in one process)", lambda r: f"{r['generate_stages_s']['render']:.2f} ({r['generate_stages_s']['render_one_process']:.2f})"),
-    ("build_plugin_s", "mkdocs build with kbgen plugin, s (CPU s)", lambda r: f"{r['build_plugin_s']:.1f} ({r['build_plugin_cpu_s']:.1f})"),
-    ("build_bare_search_child_s", "bare mkdocs build, same pages, search in a child, s (CPU s)", lambda r: f"{r['build_bare_search_child_s']:.1f} ({r['build_bare_search_child_cpu_s']:.1f})"),
-    ("build_bare_s", "bare mkdocs build, same pages, MkDocs defaults, s (CPU s)", lambda r: f"{r['build_bare_s']:.1f} ({r['build_bare_cpu_s']:.1f})"),
-    ("plugin_over_bare", "plugin build / bare build (both search in a child)", lambda r: f"{r['plugin_over_bare']:.2f}"),
-    ("plugin_over_default_bare", "plugin build / bare build with MkDocs defaults", lambda r: f"{r['plugin_over_default_bare']:.2f}"),
+    ("generate_s", "page generation (check→plan→render), with a worker, s", lambda r: f"{r['generate_s']:.2f}"),
+    ("generate_one_process_s", "page generation in one process, s", lambda r: f"{r['generate_one_process_s']:.2f}"),
+    ("render_s", "  of which rendering, s (in one process)", lambda r: f"{r['generate_stages_s']['render']:.2f} ({r['generate_stages_s']['render_one_process']:.2f})"),
+    ("build_plugin_s", "mkdocs build with kbgen plugin, Material's search, s (CPU s)", lambda r: f"{r['build_plugin_s']:.1f} ({r['build_plugin_cpu_s']:.1f})"),
+    ("build_bare_s", "bare mkdocs build, same pages, Material's search, s (CPU s)", lambda r: f"{r['build_bare_s']:.1f} ({r['build_bare_cpu_s']:.1f})"),
+    ("plugin_over_bare", "plugin build / bare build, Material's search", lambda r: f"{r['plugin_over_bare']:.2f}"),
+    ("build_pagefind_s", "mkdocs build with search: pagefind, s (peak MB)", lambda r: f"{r['build_pagefind_s']:.1f} ({r['build_pagefind_peak_mb']:.0f})"),
+    ("build_bare_pagefind_s", "bare mkdocs build + Pagefind, same pages, s", lambda r: f"{r['build_bare_pagefind_s']:.1f}"),
+    ("pagefind_plugin_over_bare", "plugin build / bare build, search: pagefind", lambda r: f"{r['pagefind_plugin_over_bare']:.2f}"),
     ("make_build_s", "make build (mkdocs build --strict, plugin on), s", lambda r: f"{r['make_build_s']:.1f}"),
     ("build_kbgen_hooks_s", "kbgen's hooks in the build's own process, s", lambda r: f"{r['build_kbgen_hooks_s']:.1f}"),
     ("kbgen_share", "kbgen share of make build (its hooks)", lambda r: f"{100 * r['kbgen_share']:.1f} %"),
-    ("kbgen_work_share", "kbgen work (load → pages, alone) / make build", lambda r: f"{100 * r['kbgen_work_share']:.1f} %"),
+    ("kbgen_work_share", "kbgen work (check → pages, one process) / make build", lambda r: f"{100 * r['kbgen_work_share']:.1f} %"),
     ("build_peak_mb", "mkdocs build peak memory, MB", lambda r: f"{r['build_peak_mb']:.0f}"),
     ("serve_on_files_after_edit_s", "serve rebuild after one edit: kbgen on_files, s", lambda r: f"{r['serve_on_files_after_edit_s']:.2f} (cold {r['serve_on_files_cold_s']:.2f})"),
     ("site_mb", "site size, MB", lambda r: f"{r['site_mb']:.1f}"),
     ("largest_page_kb", "largest page, KB", lambda r: f"{r['largest_page_kb']:.0f} ({r['largest_page']})"),
     ("search_index_mb", "search index, MB", lambda r: f"{r['search_index_mb']:.1f}"),
-    ("build_pagefind_s", "mkdocs build with search: pagefind, s (peak MB)", lambda r: f"{r['build_pagefind_s']:.1f} ({r['build_pagefind_peak_mb']:.0f})"),
     ("pagefind_index_mb", "Pagefind's index and scripts, MB", lambda r: f"{r['pagefind_index_mb']:.1f}"),
 ]
 

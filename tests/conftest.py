@@ -175,6 +175,13 @@ def assert_written_values_published(published, written, where):
         assert published == written, where
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that drives the browser is marked ``browser``: ``pytest -m "not browser"`` is the quick run."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import REPO
-from kbgen.graph import iter_references
+from kbgen.link import iter_references
 from kbgen.pipeline import read_knowledge_base
 
 KB = read_knowledge_base(REPO)

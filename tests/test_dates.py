@@ -2,7 +2,7 @@
 
 import pytest
 
-from kbgen.dates import DateError, EdtfDate
+from kbgen.core.dates import DateError, EdtfDate
 
 
 @pytest.mark.parametrize("text, words", [

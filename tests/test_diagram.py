@@ -6,17 +6,19 @@ import sys
 import xml.etree.ElementTree as ET
 
 from conftest import REPO, VALID, make_knowledge_base
-from kbgen import diagram, vocab
-from kbgen.history import last_changed
+from kbgen.core import vocab
+from kbgen.site import diagram
+from kbgen.site.history import last_changed
 from kbgen.pipeline import read_knowledge_base
-from kbgen.paths import page_url
-from kbgen.render import render_site, search_variants
+from kbgen.core.urls import Urls
+from kbgen.pipeline import render_site
+from kbgen.site.words import search_variants
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 DRAW_ALL = """
 import sys
-from kbgen import diagram
+from kbgen.site import diagram
 from kbgen.pipeline import read_knowledge_base
 kb = read_knowledge_base(sys.argv[1])
 for type_ in diagram.DRAWN_TYPES:
@@ -80,10 +82,10 @@ def test_whole_graph_draws_every_actor_event_and_recommendation():
     assert all(e.find(SVG + "title") is not None for e in edges)  # each arrow names its relation on hover
 
 
-def test_page_url_is_the_built_address():
-    assert page_url("actors/x.md", "tags.md") == "../../tags/"
-    assert page_url("tags.md", "tags.md") == "./"
-    assert page_url("actors/index.md", "events/y.md") == "../events/y/"
+def test_a_link_is_the_built_address():
+    assert Urls().link("actors/x.md", "tags.md") == "../../tags/"
+    assert Urls().link("tags.md", "tags.md") == "./"
+    assert Urls().link("actors/index.md", "events/y.md") == "../events/y/"
 
 
 def test_search_variants_drop_apostrophes_diacritics_and_hyphens():
@@ -174,7 +176,7 @@ def test_neighbourhood_reads_left_to_right_without_overlaps():
             for node in nodes:
                 if node.key == key:
                     continue
-                box = boxes[page_url(page, f"{vocab.FOLDERS[node.entity.type]}/{node.entity.id}.md")]
+                box = boxes[Urls().link(page, f"{vocab.FOLDERS[node.entity.type]}/{node.entity.id}.md")]
                 if node.key in names:
                     assert box[0] > centre[0] + centre[2], (entity.id, node.key)
                 else:

@@ -9,9 +9,10 @@ import pytest
 import yaml
 
 from conftest import REPO, VALID, kbgen, make_knowledge_base
-from kbgen import vocab
-from kbgen.load import load_entities, parse_yaml
-from kbgen.schema import entity_schema, schema_texts, tags_schema
+from kbgen.core import vocab
+from kbgen.source import read_documents
+from kbgen.source.parse import parse_yaml
+from kbgen.model.schema import entity_schema, schema_texts, tags_schema
 from sitecheck import target_file
 
 # What an editor types over each placeholder of a skeleton made in the valid fixture.
@@ -79,7 +80,7 @@ def test_new_skeleton_fails_until_filled_then_validates(type_, tmp_path):
     (root / path).write_text(fill(text, FILLED[type_]), encoding="utf-8")
     filled = kbgen("validate", "--root", str(root))
     assert filled.returncode == 0, filled.stdout
-    written = next(d for d in load_entities(root).documents if d.path == path)
+    written = next(d for d in read_documents(root).documents if d.path == path)
     assert written.data["name" if type_ == "actor" else "title"] == 'A "quoted": title'
 
 
@@ -155,8 +156,8 @@ def test_schema_command_writes_one_schema_per_type_and_one_for_tags(tmp_path):
 @pytest.mark.parametrize("root", [REPO, VALID], ids=["entities", "fixture"])
 def test_tags_yml_is_valid_against_its_schema(root):
     validator = jsonschema.Draft202012Validator(tags_schema())
-    assert load_entities(root).tags.data
-    assert [e.message for e in validator.iter_errors(load_entities(root).tags.data)] == []
+    assert read_documents(root).tags.data
+    assert [e.message for e in validator.iter_errors(read_documents(root).tags.data)] == []
     independent = yaml.safe_load((root / "entities" / "tags.yml").read_text(encoding="utf-8"))
     assert [e.message for e in validator.iter_errors(independent)] == []
 
@@ -194,7 +195,7 @@ def _validators() -> dict:
 @pytest.mark.parametrize("root", [REPO, VALID], ids=["entities", "fixture"])
 def test_every_entity_is_valid_against_its_schema(root):
     validators = _validators()
-    documents = load_entities(root).documents
+    documents = read_documents(root).documents
     assert documents
     for doc in documents:
         errors = [e.message for e in validators[doc.type].iter_errors(doc.data)]
@@ -216,7 +217,7 @@ def test_invalid_cases_fail_against_the_schema_too(case, tmp_path):
     validators = _validators()
     root = make_knowledge_base(tmp_path / "kb", spec.get("files"))
     for path in spec["files"]:
-        doc = next(d for d in load_entities(root).documents if d.path == path)
+        doc = next(d for d in read_documents(root).documents if d.path == path)
         assert list(validators[doc.type].iter_errors(doc.data)), f"{case}: {path} passes the schema"
 
 

@@ -19,14 +19,16 @@ from stix2validator import ValidationOptions, validate_string
 
 from conftest import BIN, REPO, VALID, docs_copy, kbgen, make_knowledge_base, mkdocs_build, site_config
 from sitecheck import pages, parse, target_file
+from kbgen.core.urls import Urls
 from kbgen.exports import csv_tables, events_feed, recommendations_feed, stix_json
-from kbgen.exports.cite import bibtex_escape
+from kbgen.site.cite import bibtex_escape
 from kbgen.exports.common import NAMESPACE
 from kbgen.exports.records import knowledge_base_schema
 from kbgen.exports.tables import _table, join_list, safe_cell, split_list
-from kbgen.graph import iter_references
+from kbgen.link import iter_references
 from kbgen.pipeline import read_knowledge_base
-from kbgen.render import knowledge_base_json, render_site
+from kbgen.exports import knowledge_base_json
+from kbgen.pipeline import render_site
 
 # Cells a spreadsheet would run as formulas (OWASP CSV injection), in every text field kind.
 HOSTILE = {
@@ -229,7 +231,7 @@ def test_feed_content_is_sanitised_like_the_pages(kb):
 
 
 def test_recommendations_feed_is_valid_and_a_status_change_is_a_new_entry(kb, tmp_path):
-    feed = feedparser.parse(recommendations_feed(kb, site_url="https://kb.example.org/", site_name="Test KB"))
+    feed = feedparser.parse(recommendations_feed(kb, Urls(site_url="https://kb.example.org/"), site_name="Test KB"))
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.feed.title == "Recommendations — Test KB"
     entry = feed.entries[0]
@@ -249,7 +251,7 @@ def test_bibtex_escapes_specials():
 
 
 def test_citation_uses_site_url_when_set(kb):
-    page = next(f for f in render_site(kb, site_url="https://kb.example.org/", site_name="Test KB")
+    page = next(f for f in render_site(kb, urls=Urls(site_url="https://kb.example.org/"), site_name="Test KB")
                 if f.path == "actors/river-brigade.md").content
     assert "https://kb.example.org/actors/river-brigade/" in page
     assert "publisher = {Test KB}" in page

@@ -19,10 +19,11 @@ import yaml
 
 from conftest import page_links, VALID, assert_matches_golden, build_with_index_limit, make_knowledge_base
 from sitecheck import broken_links, parse, target_file
-from kbgen import indexes, vocab
-from kbgen.config import KbgenConfig
+from kbgen.core import vocab
+from kbgen.site import indexes
+from kbgen.mkdocs.config import KbgenConfig
 from kbgen.pipeline import read_knowledge_base
-from kbgen.render import render_site
+from kbgen.pipeline import render_site
 
 GOLDEN = Path(__file__).parent / "golden" / "split-indexes"
 LIMIT = 2

@@ -7,11 +7,12 @@ import pytest
 
 from conftest import REPO, VALID, assert_written_values_published, docs_copy, kbgen, make_knowledge_base, mkdocs_build, site_config
 from test_untrusted_html import hostile_files
-from kbgen import vocab
-from kbgen.load import load_entities
+from kbgen.core import vocab
+from kbgen.source import read_documents
 from kbgen.model import MODELS
 from kbgen.pipeline import check_knowledge_base
-from kbgen.render import page_path, render_site
+from kbgen.pipeline import render_site
+from kbgen.core.urls import entity_page
 
 PAGE_KEY = "page"  # kb.json adds each entity's page path under this key (kbgen.exports.records)
 
@@ -27,7 +28,7 @@ def published(root):
 def test_every_field_of_every_file_is_in_kb_json_and_every_entity_has_its_page(kind, tmp_path):
     root = {"repository": REPO, "fixture": VALID}.get(kind) or make_knowledge_base(tmp_path / "kb", hostile_files())
     kb, generated, data = published(root)
-    loaded = load_entities(root)
+    loaded = read_documents(root)
     paths = {f.path for f in generated}
     assert loaded.documents
     for doc in loaded.documents:
@@ -37,7 +38,7 @@ def test_every_field_of_every_file_is_in_kb_json_and_every_entity_has_its_page(k
         # every field of the model is published, written or not, plus the page it is on
         model = MODELS[doc.type]
         assert set(entity[0]) == {f.alias or n for n, f in model.model_fields.items()} | {PAGE_KEY}, doc.path
-        assert page_path(kb.get(doc.type, doc.id)) in paths, doc.path
+        assert entity_page(doc.type, doc.id) in paths, doc.path
         assert entity[0][PAGE_KEY] == f"{vocab.FOLDERS[doc.type]}/{doc.id}/"
     assert data["tags"] == loaded.tags.data
     assert sum(len(v) for v in data["entities"].values()) == len(loaded.documents)

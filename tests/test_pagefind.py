@@ -4,7 +4,7 @@ Material's search, for large knowledge bases (the searches themselves: tests/tes
 import pytest
 
 from conftest import VALID, docs_copy, mkdocs_build, pagefind_config, site_config
-from kbgen import pagefind_search
+from kbgen.mkdocs import pagefind
 from sitecheck import pages, parse, target_file
 
 
@@ -53,6 +53,6 @@ def test_a_missing_pagefind_is_named_with_its_install_command(monkeypatch, absen
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name in absent else real(name, *a))
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    assert pagefind_search.missing() == message
+    assert pagefind.missing() == message
     monkeypatch.undo()
-    assert pagefind_search.missing() is None  # installed by `make test`
+    assert pagefind.missing() is None  # installed by `make test`

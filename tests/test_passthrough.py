@@ -7,9 +7,12 @@ import yaml
 
 from conftest import make_knowledge_base
 from sitecheck import pages
-from kbgen.passthrough import END, START, passthrough
+from kbgen.passthrough import END, START
+from kbgen.site.markup import passthrough
 from kbgen.pipeline import read_knowledge_base
-from kbgen.render import make_environment, md_escape, render_site
+from kbgen.pipeline import render_site
+from kbgen.site.markup import md_escape
+from kbgen.site.pages import make_environment
 
 # Markdown inside a block that md_in_html would process: only a block nobody parsed keeps it as written.
 BLOCK = '<div class="x" markdown="1">\n*kept as written*\n</div>'

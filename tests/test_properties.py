@@ -26,10 +26,12 @@ from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
 from conftest import REPO, assert_written_values_published, make_knowledge_base
-from kbgen import prose
-from kbgen.load import _FORBIDDEN_CHARACTERS
+from kbgen.core import prose
+from kbgen.source.parse import FORBIDDEN_CHARACTERS as _FORBIDDEN_CHARACTERS
 from kbgen.pipeline import check_knowledge_base
-from kbgen.render import front_matter_text, md_escape, render_prose, render_site
+from kbgen.core.prose import render_prose
+from kbgen.pipeline import render_site
+from kbgen.site.markup import front_matter_text, md_escape
 
 # Any character a YAML file can carry as text: control characters are refused by
 # the loader (tests/cases/control-character.yml), surrogates cannot be UTF-8.

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from kbgen.pipeline import read_knowledge_base
-from kbgen.render import md_escape, render_prose, render_site
+from kbgen.core.prose import render_prose
+from kbgen.pipeline import render_site
+from kbgen.site.markup import md_escape
 from conftest import VALID, assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "valid"

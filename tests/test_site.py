@@ -6,13 +6,13 @@ import subprocess
 
 from conftest import BIN, REPO, VALID, assert_written_values_published, docs_copy, make_knowledge_base, mkdocs_build, site_config
 from sitecheck import broken_links, external_urls, parse, target_file
-from kbgen.load import load_entities
+from kbgen.source import read_documents
 
 SPEC_URLS = ["/actors/", "/events/", "/recommendations/", "/sources/"]
 
 
 def test_fixture_site_has_every_page_at_its_url(fixture_site):
-    loaded = load_entities(VALID)
+    loaded = read_documents(VALID)
     for url in SPEC_URLS:
         assert target_file(fixture_site, url).is_file(), url
     for doc in loaded.documents:
@@ -57,7 +57,7 @@ def test_search_index_holds_what_readers_search_for_not_the_citation_boilerplate
 
 def test_kb_json_holds_every_field_of_every_file(fixture_site):
     data = json.loads((fixture_site / "data" / "kb.json").read_text(encoding="utf-8"))
-    for doc in load_entities(VALID).documents:
+    for doc in read_documents(VALID).documents:
         published = next(e for e in data["entities"][doc.type + "s"] if e["id"] == doc.id)
         assert_written_values_published(published, doc.data, doc.path)
 
@@ -95,7 +95,7 @@ def test_edit_link_points_at_the_yaml_file(tmp_path):
 def test_repository_site_builds_with_every_page_and_working_links(repo_site):
     for url in SPEC_URLS + ["/", "/about/", "/data/kb.json"]:
         assert target_file(repo_site, url).is_file(), url
-    for doc in load_entities(REPO).documents:
+    for doc in read_documents(REPO).documents:
         assert target_file(repo_site, f"/{doc.type}s/{doc.id}/").is_file(), doc.path
     assert broken_links(repo_site) == []
     assert external_urls(repo_site) == []

@@ -19,9 +19,9 @@ import pytest
 
 from conftest import page_links, assert_matches_golden, build_with_index_limit, make_knowledge_base
 from sitecheck import broken_links, parse, target_file
-from kbgen import indexes
+from kbgen.site import indexes
 from kbgen.pipeline import read_knowledge_base
-from kbgen.render import render_site
+from kbgen.pipeline import render_site
 
 GOLDEN = Path(__file__).parent / "golden" / "tag-pages"
 LIMIT = 2

@@ -19,9 +19,11 @@ import yaml
 
 from conftest import VALID, assert_written_values_published, docs_copy, make_knowledge_base, mkdocs_build, site_config
 from sitecheck import pages, target_file
-from kbgen import prose, vocab
+from kbgen.core import prose, vocab
 from kbgen.pipeline import read_knowledge_base
-from kbgen.render import page_path, render_prose, render_site
+from kbgen.core.prose import render_prose
+from kbgen.pipeline import render_site
+from kbgen.core.urls import entity_page
 
 # One line of every trick for a plain-text field. Each field gets it behind its own label.
 HOSTILE = (
@@ -217,7 +219,7 @@ def test_front_matter_cannot_be_broken_out_of(hostile_root):
     kb = read_knowledge_base(hostile_root)
     generated = {f.path: f.content for f in render_site(kb)}
     for entity in (e for type_ in vocab.ENTITY_TYPES for e in kb.all(type_)):
-        front, body = generated[page_path(entity)].split("---\n", 2)[1:]
+        front, body = generated[entity_page(entity.type, entity.id)].split("---\n", 2)[1:]
         meta = yaml.safe_load(front)
         assert meta["kbgen"] == {"type": entity.type, "id": entity.id}
         assert set(meta) <= {"title", "tags", "kbgen", "search"}

@@ -11,9 +11,11 @@ import tracemalloc
 import pytest
 
 from conftest import REPO, kbgen, make_knowledge_base
-from kbgen.load import MAX_FILE_BYTES, load_entities, parse_yaml
+from kbgen.source import read_documents
+from kbgen.source.files import MAX_FILE_BYTES
+from kbgen.source.parse import parse_yaml
 from kbgen.pipeline import check_knowledge_base
-from kbgen.render import knowledge_base_json
+from kbgen.exports import knowledge_base_json
 
 ACTOR = "entities/actors/southland.yml"
 
@@ -183,7 +185,7 @@ def test_symlinked_folder_leaving_entities_is_refused(tmp_path):
     secret = outside_secret(tmp_path)
     root = make_knowledge_base(tmp_path / "kb")
     (root / "entities/actors/more").symlink_to(secret.parent, target_is_directory=True)
-    loaded = load_entities(root)
+    loaded = read_documents(root)
     assert [str(p) for p in loaded.problems] == ["entities/actors/more:1:1: error: symbolic link pointing outside entities/ is not allowed"]
     assert all("TOP-SECRET" not in json.dumps(d.data) for d in loaded.documents)
 
@@ -193,7 +195,7 @@ def test_entities_folder_itself_linked_outside_is_refused(tmp_path):
     root = tmp_path / "kb"
     root.mkdir()
     (root / "entities").symlink_to(outside / "entities", target_is_directory=True)
-    loaded = load_entities(root)
+    loaded = read_documents(root)
     assert [str(p) for p in loaded.problems] == [
         "entities:1:1: error: entities/ is a symbolic link pointing outside the knowledge base; it is not read"]
     assert loaded.documents == []
@@ -209,7 +211,7 @@ def test_fifo_and_broken_links_are_reported_without_blocking(tmp_path):
     root = make_knowledge_base(tmp_path / "kb")
     os.mkfifo(root / "entities/actors/eastland.yml")
     (root / "entities/actors/westland.yml").symlink_to(root / "entities/actors/missing.yml")
-    loaded = load_entities(root)
+    loaded = read_documents(root)
     assert [str(p) for p in loaded.problems] == [
         "entities/actors/eastland.yml:1:1: error: not an entity file: a special file; entity files are regular files",
         "entities/actors/westland.yml:1:1: error: not an entity file: a broken link; entity files are regular files",
@@ -288,9 +290,6 @@ def test_marks_are_parsed_again_for_a_problem_found_after_reading(tmp_path):
     root = make_knowledge_base(tmp_path / "kb", {
         "entities/actors/southland.yml": "name: Southland\nkind: state\nsummary: A state.\n"
                                          "relations:\n  - type: allied-with\n    actor: nowhere\n"})
-    loaded = load_entities(root)
-    doc = next(d for d in loaded.documents if d.id == "southland")
-    assert "value_marks" not in vars(doc)  # read without problems: no marks kept
     kb, problems = check_knowledge_base(root)
     assert [(p.path, p.line, p.col) for p in problems if "nowhere" in p.message] == [
         ("entities/actors/southland.yml", 6, 12)]

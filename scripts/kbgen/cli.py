@@ -7,15 +7,15 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+from .core.vocab import FOLDERS as folders
 from .pipeline import check_knowledge_base
-from .vocab import FOLDERS as folders
 
 # Each command imports what only it needs where it runs: `kbgen validate`, run on
 # every push, does not pay for loading Jinja, Markdown, grandalf and the exporters.
 
 
 def _validate(args) -> int:
-    kb, problems = check_knowledge_base(args.root, fork=True)  # a one-shot process without threads
+    kb, problems = check_knowledge_base(args.root)
     for problem in problems:
         print(problem.github() if args.format == "github" else str(problem))
     if problems:
@@ -27,21 +27,23 @@ def _validate(args) -> int:
 
 
 def _generate(args) -> int:
-    from .history import last_changed
-    from .render import render_site, write_files
+    from .core.urls import Urls
+    from .pipeline import render_site, write_files
+    from .site.history import last_changed
 
     kb, problems = check_knowledge_base(args.root)
     if problems:
         for problem in problems:
             print(problem)
         return 1
-    count = write_files(render_site(kb, args.templates, last_changed(args.root), fork=True), args.out)
+    files = render_site(kb, args.templates, last_changed(args.root), urls=Urls(directory_urls=args.directory_urls))
+    count = write_files(files, args.out)
     print(f"wrote {count} files to {args.out}", file=sys.stderr)
     return 0
 
 
 def _new(args) -> int:
-    from .skeleton import Refusal, write_skeleton
+    from .editor.skeleton import Refusal, write_skeleton
 
     title = args.name if args.name is not None else args.title
     if args.name is not None and args.type != "actor":
@@ -58,7 +60,7 @@ def _new(args) -> int:
 
 
 def _schema(args) -> int:
-    from .schema import write_schemas
+    from .model.schema import write_schemas
 
     for path in write_schemas(args.out):
         print(path.as_posix())
@@ -66,8 +68,7 @@ def _schema(args) -> int:
 
 
 def _export(args) -> int:
-    from .exports import csv_tables, stix_json
-    from .render import knowledge_base_json
+    from .exports import csv_tables, knowledge_base_json, stix_json
 
     if args.format == "csv" and args.output is None:
         args.parser.error("--format csv writes one file per table: give a folder with -o DIR")
@@ -104,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--root", type=Path, default=Path("."), help="folder holding entities/ (default: .)")
     generate.add_argument("--out", type=Path, required=True, help="folder to write the pages into")
     generate.add_argument("--templates", type=Path, default=None, help="folder of templates overriding the built-in ones")
+    generate.add_argument("--no-directory-urls", dest="directory_urls", action="store_false",
+                          help="link pages as name.html, for a site built with use_directory_urls: false (read from disk)")
     generate.set_defaults(run=_generate)
 
     new = commands.add_parser("new", help="write a commented skeleton for a new entity; never overwrites")

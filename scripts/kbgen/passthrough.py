@@ -1,21 +1,18 @@
-"""Pre-rendered HTML blocks passed through Python-Markdown untouched (the ``kbgen.passthrough`` extension).
+"""The Markdown extension ``kbgen.passthrough``: blocks of HTML that kbgen rendered itself, passed
+through Python-Markdown untouched.
 
 kbgen renders most page parts to HTML itself: sanitised prose, the SVG
 neighbourhood graphs, the "Cite this page" blocks, infoboxes, lists of links and
 entries, and the citation notes (as the HTML of Python-Markdown's footnotes
-extension, ``render.Footnotes``). In a Markdown page they are
-raw-HTML blocks, and Python-Markdown costs a lot on raw HTML: MkDocs' anchor
-collector and Python-Markdown's (or ``md_in_html``'s) block extractor each run
-Python's ``HTMLParser`` over every tag of the page — at 2,000 entities about a
-fifth of a bare ``mkdocs build``, most of it the graphs' SVG.
+extension). In a Markdown page they are raw-HTML blocks, and Python-Markdown costs
+a lot on raw HTML: MkDocs' anchor collector and Python-Markdown's (or
+``md_in_html``'s) block extractor each run Python's ``HTMLParser`` over every tag.
 
-:func:`passthrough` frames such a block between two HTML comments. The
-extension, listed in ``mkdocs.yml``'s ``markdown_extensions``, sets each framed
-block aside in Python-Markdown's HTML stash before either HTML parser runs, the
-way those parsers set raw HTML aside themselves, so it reaches the page as it
-was written and is never parsed as HTML or Markdown. Without the extension the
-comments are ordinary HTML comments and the block ordinary raw HTML: pages
-``kbgen generate`` writes stay valid Markdown for any site generator.
+:func:`kbgen.site.markup.passthrough` frames such a block between two HTML comments.
+This extension, listed in ``mkdocs.yml``'s ``markdown_extensions`` (any engine that runs
+Python-Markdown extensions can list it), sets each framed block aside in Python-Markdown's
+HTML stash before either HTML parser runs, the way those parsers set raw HTML aside
+themselves, so it reaches the page as it was written and is never parsed as HTML or Markdown.
 
 A frame only holds HTML kbgen made safe before framing it (nh3-cleaned prose,
 escaped text): no entity text can contain a frame line, since nh3 drops HTML
@@ -28,16 +25,9 @@ from __future__ import annotations
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
-from markupsafe import Markup
 
-START = "<!-- kbgen:html -->"
-END = "<!-- /kbgen:html -->"
-
-
-def passthrough(html: str) -> Markup:
-    """``html`` (one or more block-level elements, already safe) framed for the extension,
-    as a Markdown block of its own."""
-    return Markup(f"{START}\n{html.strip()}\n{END}")
+from .site.markup import PASSTHROUGH_END as END
+from .site.markup import PASSTHROUGH_START as START
 
 
 class PassthroughPreprocessor(Preprocessor):

@@ -1,152 +1,109 @@
-"""load -> model -> graph, run as far as the input allows, every problem collected."""
+"""The stages in order, run as far as the input allows, every problem collected:
+files (:mod:`kbgen.source`) -> typed entities (:mod:`kbgen.model`) -> the linked knowledge base
+(:mod:`kbgen.link`) -> pages and data files (:mod:`kbgen.site`).
+
+Each file's own checks (read, parse, validate against its model, placeholders, quotes) need
+nothing but the file and the archives, and are most of the work: :func:`check_knowledge_base`
+hands them to :mod:`kbgen.runtime`, which may spread them over two processes or take them from
+a memo of an earlier rebuild. Linking needs every entity and runs once, after them.
+"""
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
-from . import fork as forking
-from .graph import KnowledgeBase, resolve_references
-from .load import EntityFile, LoadedFiles, ParseCache, ReadFile, find_files, gather, load_entities, read_file
-from .model import Entity, build_entities
-from .problems import KnowledgeBaseError, Problem
-from .skeleton import placeholder_problems
+from . import runtime
+from .core.problems import KnowledgeBaseError, Problem
+from .link import Archives, KnowledgeBase, link_entities, quote_problems
+from .model import Entity, build_entity
+from .source import (EntityFile, LoadedFiles, SourceText, find_files, placeholder_problems, read_archives,
+                     read_file)
+from .source.documents import RawDocument
+from .source.files import read_bytes
 
-
-@contextmanager
-def _collector_paused():
-    """Pause Python's cyclic garbage collector while the stages build their objects.
-
-    Loading creates hundreds of thousands of small, long-lived, acyclic objects
-    (values, marks, models); each generation-2 pass rescans all of them, which
-    cost 1.6 s of a 4.4 s ``kbgen validate`` at 10,000 entities. Reference
-    counting still frees everything; the collector runs again afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # What was made while paused is all in the youngest generation, which the
-        # collector's next pass (the first 700 allocations after) scans whole: 0.2 s at
-        # 10,000 entities. It is long-lived, so it goes to the oldest generation unscanned
-        # (frozen, then thawed into it), unless a caller keeps objects frozen we must not thaw.
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if was_enabled:
-            gc.enable()
-
-
-def check_knowledge_base(root: Path, cache: Optional[ParseCache] = None, *,
-                         fork: bool = False) -> tuple[KnowledgeBase, list[Problem]]:
-    """The linked knowledge base and every problem found, from every file, in one pass.
-
-    ``cache`` (held by the MkDocs plugin across ``mkdocs serve`` rebuilds) skips
-    parsing and validating files whose bytes did not change; linking is redone.
-    ``fork`` uses a second core: a forked child reads and validates 9 files in 20,
-    then another verifies the quotes while the links are made. Only in processes
-    without threads (``kbgen validate``); not with a cache, whose entries would
-    stay in the child."""
-    with _collector_paused():
-        fork = fork and cache is None and forking.available() and forking.single_threaded()
-        if fork:
-            loaded, entities, model_problems, placeholders = _check_files_in_two_processes(Path(root))
-        else:
-            loaded = load_entities(Path(root), cache)
-            entities, model_problems = build_entities(loaded.documents, cache)
-            # Inside the pause too: re-enabled earlier, the collector's first full pass over
-            # everything loaded came here (0.13 s at 10,000 entities) and found nothing to free.
-            placeholders = placeholder_problems(loaded.documents)
-        kb, graph_problems = resolve_references(entities, loaded, fork=fork)
-    # A placeholder left by `kbgen new` is one problem, not also a bad value or an unknown id at the same place.
-    filled = {(p.path, p.line, p.col) for p in placeholders}
-    others = [p for p in model_problems + graph_problems if (p.path, p.line, p.col) not in filled]
-    return kb, sorted(set(loaded.problems + placeholders + others))
+if TYPE_CHECKING:
+    from .site.plan import GeneratedFile
 
 
 @dataclass
-class _FileChecked:
-    """What one file says on its own: read, validated against its model, searched for placeholders."""
+class FileChecked:
+    """What one file says on its own: its problems, its entity (None when it has none or is
+    invalid), where its values are (to place problems found later) and, for ``tags.yml``, its document."""
 
-    read: ReadFile
-    entity: Optional[Entity]
-    model_problems: list[Problem]
+    entry: EntityFile
+    read_problems: list[Problem]  # reading and parsing it
+    problems: list[Problem]  # its values: the model's checks and the quotes
     placeholders: list[Problem]
+    entity: Optional[Entity] = None
+    text: Optional[SourceText] = None
+    tags: Optional[RawDocument] = None
 
 
-def _check_read(read: ReadFile) -> _FileChecked:
-    if read.document is None or read.entry.type == "tags":
-        return _FileChecked(read, None, [], [])
-    entities, model_problems = build_entities([read.document])
-    return _FileChecked(read, entities[0] if entities else None, model_problems, placeholder_problems([read.document]))
+def check_file(entry: EntityFile, archives: Archives, raw: Optional[bytes] = None) -> FileChecked:
+    """One file read (or its bytes ``raw``), parsed, validated against its model, searched for
+    placeholders, and its quotes looked up in the archives."""
+    read = read_file(entry, raw)
+    document = read.document
+    if document is None:
+        return FileChecked(entry, read.problems, [], [])
+    if entry.type == "tags":
+        return FileChecked(entry, read.problems, [], [], tags=document)
+    entity, problems = build_entity(document)
+    if entity is not None:
+        problems += quote_problems(entity, document, archives)
+    return FileChecked(entry, read.problems, problems, placeholder_problems(document), entity, document.source_text())
 
 
-def _check_share(entries: list[EntityFile]) -> tuple[list[_FileChecked], Optional[Exception]]:
-    """Each file's own checks, up to the first error that stops a run (e.g. a file the
-    user may not read): returned, so the error of the first such file in reading order is raised.
+def check_knowledge_base(root: Path, memo: Optional[runtime.FileMemo] = None) -> tuple[KnowledgeBase, list[Problem]]:
+    """The linked knowledge base and every problem found, from every file, in one pass.
 
-    All files are read and parsed first, then validated: done file by file, the parser's
-    and pydantic's code took turns on the processor, 10 % slower (1.75 s against 1.59 s of CPU
-    for 10,000 files)."""
-    reads: list[ReadFile] = []
-    read_error: Optional[Exception] = None
-    try:
-        for entry in entries:
-            reads.append(read_file(entry))
-    except Exception as error:  # noqa: BLE001 - raised again by the parent, as one process would
-        read_error = error
-    checked: list[_FileChecked] = []
-    try:
-        for read in reads:
-            checked.append(_check_read(read))
-    except Exception as error:  # noqa: BLE001
-        return checked, error
-    return checked, read_error
+    ``memo`` (kept by the MkDocs plugin across ``mkdocs serve`` rebuilds) gives each file whose
+    bytes did not change what it gave before; linking is done again."""
+    with runtime.collector_paused():
+        root = Path(root)
+        found = find_files(root)
+        texts, archive_problems = read_archives(found)
+        archives = Archives(texts)
+        if memo is None:
+            checked = runtime.split_map(lambda entry: check_file(entry, archives), found.yaml)
+        else:
+            # A file's result depends on its bytes and, through its quotes, on the archives.
+            archives_digest = memo.digest(*(part for source_id in sorted(texts) for part in (source_id, texts[source_id])))
+            checked = [_check_file_with_memo(entry, archives, archives_digest, memo) for entry in found.yaml]
+            memo.forget_unused()
+        loaded = LoadedFiles(archives=texts)
+        entities: list[Entity] = []
+        read_problems = list(found.problems) + archive_problems
+        problems: list[Problem] = []
+        placeholders: list[Problem] = []
+        for result in checked:
+            read_problems += result.read_problems
+            problems += result.problems
+            placeholders += result.placeholders
+            key = (result.entry.type, result.entry.id)
+            if result.tags is not None:
+                loaded.tags = result.tags
+            elif result.text is None:
+                loaded.unreadable.add(key)
+            else:
+                loaded.texts[key] = result.text
+            if result.entity is not None:
+                entities.append(result.entity)
+        kb, link_problems = link_entities(entities, loaded)
+    # A placeholder left by `kbgen new` is one problem, not also a bad value or an unknown id at the same place.
+    filled = {(p.path, p.line, p.col) for p in placeholders}
+    others = [p for p in problems + link_problems if (p.path, p.line, p.col) not in filled]
+    return kb, sorted(set(read_problems + placeholders + others))
 
 
-def _for_child(position: int) -> bool:
-    """Whether the forked child checks the file at this position: 9 files in 20, spread evenly,
-    since the child also pickles its results and the parent unpickles them."""
-    return position % 20 in (1, 3, 5, 7, 9, 11, 13, 15, 17)
-
-
-def _check_files_in_two_processes(root: Path) -> tuple[LoadedFiles, list[Entity], list[Problem], list[Problem]]:
-    """load, build_entities and placeholder_problems, with part of the files done by a forked child.
-
-    Those checks need nothing but the file, and they are most of the work (1.4 s of
-    2.0 s in one process at 10,000 entities). The child sends its documents back as their text
-    (see RawDocument.without_parse); the results are merged back into reading order,
-    so everything after is as in one process."""
-    found = find_files(root)
-    theirs_at = [i for i in range(len(found.yaml)) if _for_child(i)]
-    mine_at = [i for i in range(len(found.yaml)) if not _for_child(i)]
-
-    def child_share() -> tuple[list[_FileChecked], Optional[Exception]]:
-        checked, error = _check_share([found.yaml[i] for i in theirs_at])
-        return [replace(c, read=replace(c.read, document=c.read.document and c.read.document.without_parse()))
-                for c in checked], error
-
-    wait = forking.start(child_share)
-    mine, my_error = _check_share([found.yaml[i] for i in mine_at])
-    theirs, their_error = wait()
-    if my_error is not None or their_error is not None:
-        # Every file before a failing one was checked; the first failure in reading order is raised.
-        my_failure = mine_at[len(mine)] if my_error is not None else len(found.yaml)
-        their_failure = theirs_at[len(theirs)] if their_error is not None else len(found.yaml)
-        raise my_error if my_failure < their_failure else their_error
-    checked: list[_FileChecked] = [None] * len(found.yaml)  # type: ignore[list-item]
-    for positions, results in ((mine_at, mine), (theirs_at, theirs)):
-        for position, result in zip(positions, results):
-            checked[position] = result
-    loaded = gather(found, [c.read for c in checked])
-    entities = [c.entity for c in checked if c.entity is not None]
-    model_problems = [p for c in checked for p in c.model_problems]
-    placeholders = [p for c in checked for p in c.placeholders]
-    return loaded, entities, model_problems, placeholders
+def _check_file_with_memo(entry: EntityFile, archives: Archives, archives_digest: str,
+                          memo: runtime.FileMemo) -> FileChecked:
+    raw, problems = read_bytes(entry.file, entry.path)
+    if raw is None:
+        return FileChecked(entry, problems, [], [])
+    return memo.get((entry.path, entry.type, memo.digest(raw), archives_digest), lambda: check_file(entry, archives, raw))
 
 
 def read_knowledge_base(root: Path) -> KnowledgeBase:
@@ -155,3 +112,26 @@ def read_knowledge_base(root: Path) -> KnowledgeBase:
     if problems:
         raise KnowledgeBaseError(problems)
     return kb
+
+
+def render_site(kb: KnowledgeBase, templates: Optional[Path] = None, last_updated: Optional[dict[str, str]] = None,
+                **options) -> list["GeneratedFile"]:
+    """Every generated page and data file of :func:`kbgen.site.plan_site` (same options), rendered,
+    in its order; a forked worker renders every other file meanwhile where it can."""
+    # Imported here: checking a knowledge base (`kbgen validate`) needs no templates, Jinja or exporters.
+    from .site.plan import GeneratedFile, plan_site
+
+    plan = plan_site(kb, templates, last_updated, **options)
+    contents = runtime.run_all([planned.render for planned in plan])
+    return [GeneratedFile(planned.path, content, planned.source) for planned, content in zip(plan, contents)]
+
+
+def write_files(files: Iterable["GeneratedFile"], out: Path) -> int:
+    """Write generated files under ``out``; returns how many were written."""
+    count = 0
+    for generated in files:
+        target = out / generated.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(generated.content, encoding="utf-8")
+        count += 1
+    return count

@@ -1,11 +1,11 @@
 """Open-data exports: plain functions from the linked knowledge base to file contents.
 
-``data_files`` lists everything a build publishes beside the pages (``render_site`` adds
-them, so ``mkdocs build`` and ``kbgen generate`` publish the same files); ``kbgen export``
-calls the same functions. Nothing here reads the clock: re-exports are byte-identical.
+``data_files`` lists everything a build publishes beside the pages (the site's plan adds them,
+so ``mkdocs build`` and ``kbgen generate`` publish the same files); ``kbgen export`` calls the
+same functions. Nothing here reads the clock: re-exports are byte-identical.
 
 ==============================  =============================================================
-``data/kb.json``                every entity, every field (``render.knowledge_base_json``)
+``data/kb.json``                every entity, every field (:mod:`.records`)
 ``data/kb.schema.json``         JSON Schema of kb.json (:mod:`.records`)
 ``data/csv/<type>s.csv``        one row per entity (:mod:`.tables`)
 ``data/relations.csv``          one row per typed link; ``data/csv/citations.csv`` per citation
@@ -21,31 +21,33 @@ from __future__ import annotations
 from functools import partial
 from typing import Callable, Optional
 
-from .. import vocab
-from ..graph import KnowledgeBase
+from ..core import urls as paths
+from ..core import vocab
+from ..core.urls import Urls
+from ..link import KnowledgeBase
 from .atom import events_feed, recommendations_feed
-from .records import entity_json, knowledge_base_schema_json
+from .records import entity_json, knowledge_base_json, knowledge_base_schema_json
 from .stix import stix_json
 from .tables import citations_table, csv_tables, entity_table, relations_table
 
 __all__ = ["data_files", "csv_tables", "stix_json", "events_feed", "recommendations_feed",
-           "entity_json", "knowledge_base_schema_json"]
+           "entity_json", "knowledge_base_json", "knowledge_base_schema_json"]
 
 
-def data_files(kb: KnowledgeBase, site_url: Optional[str] = None,
+def data_files(kb: KnowledgeBase, urls: Urls = Urls(),
                site_name: Optional[str] = None) -> list[tuple[str, Callable[[], str]]]:
-    """Every export as ``(path from the docs root, a function rendering it)``, in a stable order (kb.json aside).
+    """Every export as ``(path under the docs folder, a function rendering it)``, in a stable order.
 
-    Rendered on demand: a build lists the files first and renders them later, maybe in a
-    forked process (``render.plan_site``)."""
-    files: list[tuple[str, Callable[[], str]]] = [("data/kb.schema.json", knowledge_base_schema_json)]
-    files += [(f"data/csv/{vocab.FOLDERS[type_]}.csv", partial(entity_table, kb, type_)) for type_ in vocab.ENTITY_TYPES]
-    files.append(("data/relations.csv", partial(relations_table, kb)))
-    files.append(("data/csv/citations.csv", partial(citations_table, kb)))
-    files.append(("data/kb.stix.json", partial(stix_json, kb)))
-    files.append(("events.atom", partial(events_feed, kb, site_url, site_name)))
-    files.append(("recommendations.atom", partial(recommendations_feed, kb, site_url, site_name)))
+    Rendered on demand: a build lists the files first and renders them later."""
+    files: list[tuple[str, Callable[[], str]]] = [(paths.KB_JSON, partial(knowledge_base_json, kb, urls)),
+                                                  (paths.KB_SCHEMA, knowledge_base_schema_json)]
+    files += [(paths.entity_table(type_), partial(entity_table, kb, type_, urls)) for type_ in vocab.ENTITY_TYPES]
+    files.append((paths.RELATIONS_TABLE, partial(relations_table, kb)))
+    files.append((paths.CITATIONS_TABLE, partial(citations_table, kb)))
+    files.append((paths.STIX_BUNDLE, partial(stix_json, kb)))
+    files.append((paths.feed("events"), partial(events_feed, kb, urls, site_name)))
+    files.append((paths.feed("recommendations"), partial(recommendations_feed, kb, urls, site_name)))
     for type_ in vocab.ENTITY_TYPES:
         for entity in kb.all(type_):
-            files.append((f"{vocab.FOLDERS[type_]}/{entity.id}.json", partial(entity_json, kb, entity)))
+            files.append((paths.entity_data(type_, entity.id), partial(entity_json, kb, entity, urls)))
     return files

@@ -26,16 +26,14 @@ import html
 import xml.etree.ElementTree as ET
 from typing import Iterable, Optional
 
-from ..graph import KnowledgeBase
+from ..core import urls as paths
+from ..core.prose import render_prose
+from ..core.urls import Urls
+from ..link import KnowledgeBase
 from ..model import Entity
-from .common import EPOCH, evidence_date, site_path, stable_uuid, timestamp
+from .common import EPOCH, evidence_date, stable_uuid, timestamp
 
 ATOM = "http://www.w3.org/2005/Atom"
-
-
-def _href(path: str, site_url: Optional[str]) -> str:
-    """A link to ``path`` (from the site root): absolute with a site address, else relative to the feed at the root."""
-    return (site_url.rstrip("/") + "/" + path) if site_url else path
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
@@ -45,13 +43,13 @@ def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
 
 
 def _feed(name: str, title: str, entries: list[tuple[str, ET.Element]], alternate: str,
-          site_url: Optional[str], site_name: Optional[str]) -> str:
+          urls: Urls, site_name: Optional[str]) -> str:
     feed = ET.Element("feed", {"xmlns": ATOM})
     _text(feed, "id", f"urn:uuid:{stable_uuid(f'feed/{name}')}")
     _text(feed, "title", f"{title} — {site_name}" if site_name else title)
     _text(feed, "updated", max((updated for updated, _ in entries), default=timestamp(EPOCH)))
-    ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": _href(f"{name}.atom", site_url)})
-    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": _href(alternate, site_url)})
+    ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": urls.absolute(paths.feed(name))})
+    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(alternate)})
     author = ET.SubElement(feed, "author")
     _text(author, "name", site_name or "kbgen knowledge base")
     _text(feed, "generator", "kbgen")
@@ -61,19 +59,19 @@ def _feed(name: str, title: str, entries: list[tuple[str, ET.Element]], alternat
 
 
 def _entry(entity: Entity, entry_id: str, title: str, updated: str, summary: str,
-           categories: Iterable[str], site_url: Optional[str], published: Optional[str] = None) -> ET.Element:
+           categories: Iterable[str], urls: Urls, published: Optional[str] = None) -> ET.Element:
     """An entry: ``summary`` is plain text (a lead line); the entity's Markdown summary goes to
     ``content`` as HTML, rendered and sanitised exactly as on its page."""
-    from ..render import render_prose  # here, not at the top: render imports this package
     entry = ET.Element("entry")
     _text(entry, "id", entry_id)
     _text(entry, "title", title)
     _text(entry, "updated", updated)
     if published:
         _text(entry, "published", published)
-    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": _href(site_path(entity), site_url)})
+    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html",
+                                  "href": urls.absolute(paths.entity_page(entity.type, entity.id))})
     ET.SubElement(entry, "link", {"rel": "related", "type": "application/json",
-                                  "href": _href(f"{entity.type}s/{entity.id}.json", site_url)})
+                                  "href": urls.absolute(paths.entity_data(entity.type, entity.id))})
     for term in categories:
         ET.SubElement(entry, "category", {"term": term})
     _text(entry, "summary", summary, type="text")  # plain text: readers never run it as HTML
@@ -82,18 +80,18 @@ def _entry(entity: Entity, entry_id: str, title: str, updated: str, summary: str
     return entry
 
 
-def events_feed(kb: KnowledgeBase, site_url: Optional[str] = None, site_name: Optional[str] = None) -> str:
+def events_feed(kb: KnowledgeBase, urls: Urls = Urls(), site_name: Optional[str] = None) -> str:
     """Every event, newest first, dated by when it happened."""
     entries = []
     for event in sorted(kb.all("event"), key=lambda e: e.date.sort_key, reverse=True):
         when = timestamp(event.date.anchor)
         entries.append((when, _entry(event, f"urn:uuid:{stable_uuid(f'event/{event.id}')}", event.title, when,
                                      f"{event.date.words} · {event.kind.replace('-', ' ')}", [event.kind, *event.tags],
-                                     site_url, published=when)))
-    return _feed("events", "Events", entries, "events/", site_url, site_name)
+                                     urls, published=when)))
+    return _feed("events", "Events", entries, paths.section_index("event"), urls, site_name)
 
 
-def recommendations_feed(kb: KnowledgeBase, site_url: Optional[str] = None, site_name: Optional[str] = None) -> str:
+def recommendations_feed(kb: KnowledgeBase, urls: Urls = Urls(), site_name: Optional[str] = None) -> str:
     """Every recommendation in its current status, most recently evidenced first."""
     entries = []
     recommendations = sorted(kb.all("recommendation"), key=lambda r: evidence_date(kb, r), reverse=True)
@@ -102,5 +100,5 @@ def recommendations_feed(kb: KnowledgeBase, site_url: Optional[str] = None, site
         status = rec.status.replace("-", " ")
         entries.append((when, _entry(rec, f"urn:uuid:{stable_uuid(f'recommendation/{rec.id}#status={rec.status}')}",
                                      f"{rec.title} ({status})", when, f"Status: {status}. Addressed to {kb.get('actor', rec.addressee).title}.",
-                                     [rec.status, *rec.instruments, *rec.tags], site_url)))
-    return _feed("recommendations", "Recommendations", entries, "recommendations/", site_url, site_name)
+                                     [rec.status, *rec.instruments, *rec.tags], urls)))
+    return _feed("recommendations", "Recommendations", entries, paths.section_index("recommendation"), urls, site_name)

@@ -11,9 +11,9 @@ import datetime as dt
 import functools
 import json
 import uuid
-from typing import Any, Optional
+from typing import Any
 
-from ..graph import KnowledgeBase
+from ..link import KnowledgeBase
 from ..model import Entity
 
 NAMESPACE = uuid.UUID("6f1c2c0e-7d4b-5a8e-9c3f-2b1d4e5a6c70")
@@ -49,23 +49,10 @@ def timestamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def site_path(entity: Entity) -> str:
-    """The entity page's path from the site root, e.g. ``actors/iran/``."""
-    return f"{entity.type}s/{entity.id}/"
-
-
-def permalink(entity: Entity, site_url: Optional[str]) -> str:
-    """The page's stable address: ``site_url`` + path when the site's address is configured,
-    else the path from the site root (kbgen never invents a host)."""
-    if site_url:
-        return site_url.rstrip("/") + "/" + site_path(entity)
-    return "/" + site_path(entity)
-
-
 def json_text(data: Any) -> str:
     """A data file's JSON text: UTF-8 as written, compact, one final line break.
 
-    Compact because Python's JSON encoder has a C path only without ``indent``: indented,
-    the per-entity files, ``kb.json`` and the STIX bundle took a sixth of page generation.
-    Browsers and ``jq`` show it indented when a person wants to read it."""
+    Compact because Python's JSON encoder has a fast path only without ``indent``, and
+    there are as many data files as pages. Browsers and ``jq`` show it indented when a person
+    wants to read it."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"

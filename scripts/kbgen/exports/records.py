@@ -12,26 +12,39 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from .. import vocab
-from ..graph import KnowledgeBase
+from ..core import urls as paths
+from ..core import vocab
+from ..core.urls import Urls
+from ..link import KnowledgeBase
 from ..model import MODELS, Entity
-from .common import json_text, site_path
+from .common import json_text
 
 SCHEMA_ID = "kb.schema.json"
 
 
-def entity_record(entity: Entity) -> dict[str, Any]:
-    """Every field of an entity as written (dates as their EDTF text), plus its page's path as
-    ``page`` (not ``url``: a source's ``url`` is one of its fields, the publisher's address)."""
+def entity_record(entity: Entity, urls: Urls = Urls()) -> dict[str, Any]:
+    """Every field of an entity as written (dates as their EDTF text), plus its page's address from
+    the site root as ``page`` (not ``url``: a source's ``url`` is one of its fields, the publisher's address)."""
     fields = entity.model_dump(mode="json", by_alias=True)
     if "page" in fields:  # pragma: no cover - only a model change could add such a field
         raise ValueError("an entity field is named 'page'; kb.json would lose it")
-    return {**fields, "page": site_path(entity)}
+    return {**fields, "page": urls.page(paths.entity_page(entity.type, entity.id))}
 
 
-def entity_json(kb: KnowledgeBase, entity: Entity) -> str:
+def knowledge_base_json(kb: KnowledgeBase, urls: Urls = Urls()) -> str:
+    """``kb.json``: every entity with every field, as written (dates as their EDTF text), plus its
+    page (schema: :func:`knowledge_base_schema`)."""
+    return json_text({
+        "generator": "kbgen",
+        "tags": kb.tags,
+        "entities": {vocab.FOLDERS[type_]: [entity_record(entity, urls) for entity in kb.all(type_)]
+                     for type_ in vocab.ENTITY_TYPES},
+    })
+
+
+def entity_json(kb: KnowledgeBase, entity: Entity, urls: Urls = Urls()) -> str:
     """``/<type>s/<id>.json``: the entity's record and every entity that refers to it."""
-    record = entity_record(entity)
+    record = entity_record(entity, urls)
     links = [{"type": link.entity.type, "id": link.entity.id, "relation": link.label}
              for link in kb.referenced_by.get((entity.type, entity.id), [])]
     record["referenced_by"] = list({tuple(link.values()): link for link in links}.values())  # each once, in order
@@ -49,8 +62,9 @@ def knowledge_base_schema() -> dict[str, Any]:
         definition = defs[ref.rsplit("/", 1)[1]]
         definition["properties"]["page"] = {
             "type": "string",
-            "description": "The entity's page, relative to the site root.",
-            "pattern": f"^{vocab.FOLDERS[type_]}/[a-z0-9-]+/$",
+            "description": "The entity's page, relative to the site root (actors/iran/, or actors/iran.html "
+                           "in a site built without directory URLs).",
+            "pattern": f"^{vocab.FOLDERS[type_]}/[a-z0-9-]+(/|\\.html)$",
         }
         entities[vocab.FOLDERS[type_]] = {"type": "array", "items": {"$ref": ref}}
     for definition in defs.values():

@@ -1,9 +1,9 @@
 """STIX 2.1 bundle of the knowledge base (``/data/kb.stix.json``).
 
 The objects are written as plain JSON objects, properties in the specification's
-order: the ``stix2`` library validated every object as it was built, 2.6 ms each,
-a third of page generation at scale. The OASIS ``stix2-validator`` checks the
-bundle in the tests instead, and ``stix2`` parses it there.
+order, not through the ``stix2`` library, which validates every object as it is built
+(slow enough to dominate page generation at scale). The OASIS ``stix2-validator``
+checks the bundle in the tests instead, and ``stix2`` parses it there.
 
 Mapping (also in the README):
 
@@ -39,8 +39,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import vocab
-from ..graph import KnowledgeBase
+from ..core import vocab
+from ..link import KnowledgeBase
 from ..model import Citation, Entity
 from .common import EPOCH, evidence_date, json_text, stable_uuid
 

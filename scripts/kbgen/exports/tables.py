@@ -23,11 +23,12 @@ import csv
 import io
 from typing import Any, Iterable, Optional
 
-from .. import vocab
-from ..dates import EdtfDate
-from ..graph import KnowledgeBase
+from ..core import urls as paths
+from ..core import vocab
+from ..core.dates import EdtfDate
+from ..core.urls import Urls
+from ..link import KnowledgeBase
 from ..model import Entity
-from .common import site_path
 
 LIST_SEPARATOR = "|"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -93,8 +94,8 @@ COLUMNS = {
 }
 
 
-def _row(entity: Entity) -> list[Any]:
-    e, page, tags = entity, site_path(entity), join_list(entity.tags)
+def _row(entity: Entity, urls: Urls) -> list[Any]:
+    e, page, tags = entity, urls.page(paths.entity_page(entity.type, entity.id)), join_list(entity.tags)
     if e.type == "actor":
         return [e.id, e.name, e.kind, join_list(e.aliases), e.summary, tags, page]
     if e.type == "event":
@@ -105,9 +106,9 @@ def _row(entity: Entity) -> list[Any]:
     return [e.id, e.title, e.published.text, e.author, e.publisher, e.url, e.notes, tags, page]
 
 
-def entity_table(kb: KnowledgeBase, type_: str) -> str:
+def entity_table(kb: KnowledgeBase, type_: str, urls: Urls = Urls()) -> str:
     """``<type>s.csv``: one row per entity of ``type_``, in reading order."""
-    return _table(COLUMNS[type_], (_row(e) for e in kb.all(type_)))
+    return _table(COLUMNS[type_], (_row(e, urls) for e in kb.all(type_)))
 
 
 RELATION_COLUMNS = ["source_type", "source_id", "field", "relation", "label", "target_type", "target_id",
@@ -162,9 +163,9 @@ def citations_table(kb: KnowledgeBase) -> str:
     return _table(CITATION_COLUMNS, rows)
 
 
-def csv_tables(kb: KnowledgeBase) -> dict[str, str]:
+def csv_tables(kb: KnowledgeBase, urls: Urls = Urls()) -> dict[str, str]:
     """Every CSV file by name: ``actors.csv`` ... ``sources.csv``, ``relations.csv``, ``citations.csv``."""
-    tables = {f"{vocab.FOLDERS[t]}.csv": entity_table(kb, t) for t in vocab.ENTITY_TYPES}
+    tables = {f"{vocab.FOLDERS[t]}.csv": entity_table(kb, t, urls) for t in vocab.ENTITY_TYPES}
     tables["relations.csv"] = relations_table(kb)
     tables["citations.csv"] = citations_table(kb)
     return tables

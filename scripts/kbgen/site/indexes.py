@@ -37,14 +37,14 @@ from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Callable, Iterable, Iterator, Optional
 
-from . import vocab
-from .model import Entity
+from ..core import urls as paths
+from ..core import vocab
+from ..model import Entity
 
 DEFAULT_INDEX_PAGE_ENTRIES = 500
-"""Entities one index page lists at most. At 500, the longest entry lines (events with
-their participants) make a page of about 100 KB of HTML with Material's chrome, a third
-of the 300 KB a page may weigh; a knowledge base of a few hundred entities keeps its
-one-page indexes."""
+"""Entities one index page lists at most: with the longest entry lines (events with their
+participants) such a page stays well under the 300 KB of HTML a page may weigh, and a
+knowledge base of a few hundred entities keeps its one-page indexes."""
 
 OTHER_INITIAL = "other"
 """The bucket of names that do not start with a letter a–z (digits, other scripts)."""
@@ -97,14 +97,14 @@ def _initial_label(key: str) -> str:
     return "Other" if key == OTHER_INITIAL else key.upper()
 
 
-def _by_initial(entities: list[Entity], folder: str, title: str, field_name: str,
+def _by_initial(entities: list[Entity], page: Callable[[str], str], title: str, field_name: str,
                 name: Callable[[Entity], str]) -> list[IndexPage]:
-    """Leaf pages ``<folder>/<letter>.md`` in alphabetical order, ``other`` last."""
+    """Leaf pages, one per initial (``page(letter)``), in alphabetical order, ``other`` last."""
     buckets: dict[str, list[Entity]] = {}
     for entity in entities:
         buckets.setdefault(initial(name(entity)), []).append(entity)
     order = sorted(buckets, key=lambda key: (key == OTHER_INITIAL, key))
-    return [IndexPage(f"{folder}/{key}.md",
+    return [IndexPage(page(key),
                       f"{title}, {field_name}s not starting with A–Z" if key == OTHER_INITIAL
                       else f"{title}, {field_name}s starting with {key.upper()}",
                       _initial_label(key), tuple(buckets[key]))
@@ -145,14 +145,14 @@ def _event_years(events: list[Entity], limit: int) -> list[IndexPage]:
             for month in order:
                 if month:
                     name = f"{calendar.month_name[month]} {year}"
-                    pages.append(IndexPage(f"events/years/{year}/{month:02d}.md", f"Events in {name}",
+                    pages.append(IndexPage(paths.split_index_page("event", str(year), f"{month:02d}"), f"Events in {name}",
                                            calendar.month_name[month], tuple(months[month])))
                 else:
-                    pages.append(IndexPage(f"events/years/{year}/year-only.md",
+                    pages.append(IndexPage(paths.split_index_page("event", str(year), "year-only"),
                                            f"Events in {year} known only to the year", "Year only", tuple(months[month])))
             return pages
 
-        years.append(_group(f"events/years/{year}.md", f"Events in {year}", str(year), group, limit, by_month,
+        years.append(_group(paths.split_index_page("event", str(year)), f"Events in {year}", str(year), group, limit, by_month,
                             "by month", breakdown))
     return years
 
@@ -163,11 +163,11 @@ def _actor_kinds(actors: list[Entity], limit: int) -> list[IndexPage]:
         group = [actor for actor in actors if actor.kind == kind]
         if group:
             label = kind.replace("-", " ").capitalize()
-            folder = f"actors/kinds/{kind}"
             title = f"Actors: {label}"
-            kinds.append(_group(f"{folder}.md", title, label, group, limit,
-                                lambda group=group, folder=folder, title=title: _by_initial(
-                                    group, folder, title, "name", lambda actor: actor.name),
+            kinds.append(_group(paths.split_index_page("actor", kind), title, label, group, limit,
+                                lambda group=group, kind=kind, title=title: _by_initial(
+                                    group, lambda letter: paths.split_index_page("actor", kind, letter), title, "name",
+                                    lambda actor: actor.name),
                                 "by the first letter of the name"))
     return kinds
 
@@ -185,22 +185,22 @@ def _recommendation_addressees(recommendations: list[Entity], limit: int,
     pages = []
     for letter in sorted(by_letter, key=lambda key: (key == OTHER_INITIAL, key)):
         group = by_letter[letter]
-        folder = f"recommendations/addressees/{letter}"
         title = ("Recommendations to addressees not starting with A–Z" if letter == OTHER_INITIAL
                  else f"Recommendations to addressees starting with {letter.upper()}")
         addressees = [(addressee, list(items)) for addressee, items in groupby(group, key=lambda r: r.addressee)]
         breakdown = tuple(IndexPart(addressee_name(addressee), len(items)) for addressee, items in addressees)
 
-        def runs(folder=folder, addressees=addressees) -> list[IndexPage]:
+        def runs(letter=letter, addressees=addressees) -> list[IndexPage]:
             split = []
             for run in _runs(addressees, limit):
                 first, last = addressee_name(run[0][0]), addressee_name(run[-1][0])
                 names = first if len(run) == 1 else f"{first} – {last}"
-                split.append(IndexPage(f"{folder}/{run[0][0]}.md", f"Recommendations to {names}", names,
+                split.append(IndexPage(paths.split_index_page("recommendation", letter, run[0][0]),
+                                       f"Recommendations to {names}", names,
                                        tuple(item for _, items in run for item in items)))
             return split
 
-        pages.append(_group(f"{folder}.md", title, _initial_label(letter), group, limit, runs,
+        pages.append(_group(paths.split_index_page("recommendation", letter), title, _initial_label(letter), group, limit, runs,
                             "by addressee", breakdown))
     return pages
 
@@ -238,9 +238,10 @@ def split_index(type_: str, entities: list[Entity], limit: int,
     elif type_ == "recommendation":
         children, grouping = _recommendation_addressees(entities, limit, actor_name), "by the first letter of the addressee"
     else:
-        children = _by_initial(entities, f"{folder}/letters", "Sources", "title", lambda source: source.title)
+        children = _by_initial(entities, lambda letter: paths.split_index_page("source", letter), "Sources", "title",
+                               lambda source: source.title)
         grouping = "by the first letter of the title"
-    return _overview(f"{folder}/index.md", folder.capitalize(), folder.capitalize(), entities, children, grouping)
+    return _overview(paths.section_index(type_), folder.capitalize(), folder.capitalize(), entities, children, grouping)
 
 
 def tag_index(tag: str, entities: Iterable[Entity], limit: int) -> IndexPage:
@@ -258,21 +259,22 @@ def tag_index(tag: str, entities: Iterable[Entity], limit: int) -> IndexPage:
     if limit < 1:
         raise ValueError(f"an index page must list at least one entry; got {limit}")
     entities = list(entities)
-    folder, title = f"tags/{tag}", f"Tag: {tag}"
+    title = f"Tag: {tag}"
     if len(entities) <= limit:
-        return IndexPage(f"{folder}/index.md", title, tag, tuple(entities))
+        return IndexPage(paths.tag_page(tag), title, tag, tuple(entities))
     types = []
     for type_ in vocab.ENTITY_TYPES:
         group = [entity for entity in entities if entity.type == type_]
         if group:
             plural = vocab.FOLDERS[type_]
             field_name = "name" if type_ == "actor" else "title"
-            types.append(_group(f"{folder}/{plural}.md", f"{title}, {plural}", plural.capitalize(), group, limit,
+            types.append(_group(paths.tag_group_page(tag, plural), f"{title}, {plural}", plural.capitalize(), group, limit,
                                 lambda group=group, plural=plural, field_name=field_name: _by_initial(
-                                    group, f"{folder}/{plural}", f"{title}, {plural}", field_name,
+                                    group, lambda letter: paths.tag_group_page(tag, plural, letter),
+                                    f"{title}, {plural}", field_name,
                                     lambda entity: entity.title),
                                 f"by the first letter of the {field_name}"))
-    return _overview(f"{folder}/index.md", title, tag, entities, types, "by type")
+    return _overview(paths.tag_page(tag), title, tag, entities, types, "by type")
 
 
 def pages(root: IndexPage) -> Iterator[IndexPage]:
@@ -293,3 +295,14 @@ def _descendants(parent: IndexPage) -> Iterator[IndexPage]:
 
 def leaves(root: IndexPage) -> Iterable[IndexPage]:
     return [page for page in pages(root) if page.is_leaf]
+
+
+def timeline(events: Iterable[Entity]) -> list[tuple[int, list[tuple[str, list[Entity]]]]]:
+    """Events (already in date order) grouped by year, then month; '' for year-only dates."""
+    years: dict[int, dict[str, list[Entity]]] = {}
+    for event in events:
+        month = calendar.month_name[event.date.month] if event.date.month else ""
+        years.setdefault(event.date.year, {}).setdefault(month, []).append(event)
+    # Year-only events head their year even where a dated one sorts first ("1 January 1998" before
+    # "1998", the narrower date first): after a month's heading they would read as of that month.
+    return [(year, sorted(months.items(), key=lambda month: month[0] != "")) for year, months in years.items()]

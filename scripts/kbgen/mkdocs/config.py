@@ -5,7 +5,7 @@ from __future__ import annotations
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from .indexes import DEFAULT_INDEX_PAGE_ENTRIES
+from ..site.indexes import DEFAULT_INDEX_PAGE_ENTRIES
 
 
 class _AtLeastOne(c.Type):
@@ -31,12 +31,12 @@ class KbgenConfig(Config):
     index_page_entries = _AtLeastOne(default=DEFAULT_INDEX_PAGE_ENTRIES)
     """The most entities one section index page lists. A section with more is split into pages
     (events by year then month, actors by kind then initial, recommendations by addressee then
-    initial, sources by initial), so no index page grows with the knowledge base: at 10,000
-    entities the one-page events index was 926 KB of HTML. Small knowledge bases keep one page."""
+    initial, sources by initial), so no index page grows with the knowledge base. Small knowledge
+    bases keep one page."""
 
     search = c.Choice(("material", "pagefind"), default="material")
     """Which search readers get. ``material``: Material's search plugin (``- search`` in ``plugins``),
     one index the browser downloads whole. ``pagefind``: Pagefind's chunked index and search dialog,
-    for large knowledge bases (Material's first results took 8 s at 10,000 entities); it replaces
+    for large knowledge bases, whose whole index takes the browser long to load; it replaces
     Material's search plugin, which must then be removed from ``plugins``, and needs
     ``pip install 'pagefind[bin]'`` (kbgen's ``pagefind`` extra)."""

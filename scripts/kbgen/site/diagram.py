@@ -9,9 +9,9 @@ Every entity is an ``<a>`` link to its page; every text is XML-escaped.
 A neighbourhood is a star, so it is laid out directly in five columns
 (referrers, their labels, the entry, its labels, what it names), each label
 beside the group of entries it joins: no crossings between groups, in time
-linear in its size. grandalf's general Sugiyama layout took 4 ms a page, a
-fifth of page generation at scale, for the same picture. The whole-graph page
-is no star and keeps grandalf's layered ("dot"-style) layout.
+linear in its size (grandalf's general layered layout draws the same picture
+far more slowly). The whole-graph page is no star and keeps grandalf's
+layered ("dot"-style) layout.
 
 The same input gives the same drawing: nodes and edges are built in the
 knowledge base's reading order, grandalf orders layers from that order, and
@@ -29,9 +29,10 @@ from typing import Optional
 from grandalf.graphs import Edge as LayoutEdge
 from grandalf.graphs import Vertex, graph_core
 
-from . import paths, vocab
-from .graph import KnowledgeBase
-from .model import Entity
+from ..core import urls as paths
+from ..core.urls import Urls
+from ..link import KnowledgeBase
+from ..model import Entity
 
 NODE_WIDTH = 190
 LINE_HEIGHT = 15
@@ -57,21 +58,23 @@ class Node:
 
 
 @dataclass(frozen=True)
-class Link:
+class Edge:
+    """An arrow from one drawn entity to another, with how the link reads from its source."""
+
     source: tuple[str, str]
     target: tuple[str, str]
     label: str
 
 
-def _links_from(entity: Entity, kb: KnowledgeBase) -> list[Link]:
+def _links_from(entity: Entity, kb: KnowledgeBase) -> list[Edge]:
     """The entity's own references to drawn entities, each once, labelled as they read from it."""
-    links = (Link((entity.type, entity.id), (ref.target_type, ref.target_id), ref.label)
+    links = (Edge((entity.type, entity.id), (ref.target_type, ref.target_id), ref.label)
              for ref in kb.references(entity)
              if ref.target_type in DRAWN_TYPES and ref.target_id in kb.entities[ref.target_type])
     return list(dict.fromkeys(links))
 
 
-def neighbourhood(kb: KnowledgeBase, entity: Entity) -> tuple[list[Node], list[Link]]:
+def neighbourhood(kb: KnowledgeBase, entity: Entity) -> tuple[list[Node], list[Edge]]:
     """One hop around ``entity``: everything it names and everything that names it."""
     key = (entity.type, entity.id)
     links = dict.fromkeys(_links_from(entity, kb))  # ordered and a set: a hub has thousands
@@ -84,7 +87,7 @@ def neighbourhood(kb: KnowledgeBase, entity: Entity) -> tuple[list[Node], list[L
     return nodes, list(links)
 
 
-def whole_graph(kb: KnowledgeBase) -> tuple[list[Node], list[Link]]:
+def whole_graph(kb: KnowledgeBase) -> tuple[list[Node], list[Edge]]:
     """Every drawn entity and every link between them."""
     nodes = [Node(e) for t in DRAWN_TYPES for e in kb.all(t)]
     links = [link for node in nodes for link in _links_from(node.entity, kb)]
@@ -145,8 +148,7 @@ def _parts(vertices: list[Vertex], edges: list[LayoutEdge]) -> list[graph_core]:
 
 def _layout(vertices: list[Vertex], edges: list[LayoutEdge]) -> None:
     """Lay out every connected part, then stack the parts top to bottom."""
-    # Imported here: only the whole-graph page uses it, and it imports numpy (0.1 s) on
-    # every `kbgen validate` otherwise.
+    # Imported here: only the whole-graph page uses it, and it imports numpy, which is slow to import.
     from grandalf.layouts import DummyVertex, SugiyamaLayout
 
     offset = 0.0
@@ -184,7 +186,7 @@ def _star_layout(centre: Vertex, edges: list[LayoutEdge]) -> None:
             into.setdefault(a, [])
         elif a is centre:
             out_of.setdefault(b, [])
-        elif isinstance(b.data, Link):  # entity -> in-label
+        elif isinstance(b.data, Edge):  # entity -> in-label
             into.setdefault(b, []).append(a)
         else:  # out-label -> entity
             out_of.setdefault(a, []).append(b)
@@ -232,11 +234,6 @@ def _entity_height(node: Node) -> float:
     return (len(_wrap(node.entity.title)) + 1) * LINE_HEIGHT + 10
 
 
-def _url(from_page: str, entity: Entity) -> str:
-    """The entity's address relative to the page's (directory URLs: ``actors/x.md`` is ``/actors/x/``)."""
-    return paths.page_url(from_page, f"{vocab.FOLDERS[entity.type]}/{entity.id}.md")
-
-
 @functools.lru_cache(maxsize=65_536)
 def _f(value: float) -> str:
     """A coordinate to a tenth of a pixel, without trailing zeros or exponents (stable text, small files)."""
@@ -244,7 +241,7 @@ def _f(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def render_svg(nodes: list[Node], links: list[Link], page: str, *, title: str,
+def render_svg(nodes: list[Node], links: list[Edge], page: str, urls: Urls = Urls(), *, title: str,
                centre: Optional[tuple[str, str]] = None, labels_as_nodes: bool = True) -> str:
     """The diagram as one SVG element on one line per part (no blank lines: it stays one raw HTML block)."""
     vertices = {n.key: Vertex(n) for n in nodes}
@@ -303,7 +300,7 @@ def render_svg(nodes: list[Node], links: list[Link], page: str, *, title: str,
         for (x1, y1), (x2, y2) in zip(points, points[1:]):
             middle = (x1 + x2) / 2
             path += f" C{_f(middle)},{_f(y1)} {_f(middle)},{_f(y2)} {_f(x2)},{_f(y2)}"
-        arrow = ' marker-end="url(#kb-arrow)"' if not isinstance(b.data, Link) else ""
+        arrow = ' marker-end="url(#kb-arrow)"' if not isinstance(b.data, Edge) else ""
         hover = "" if labels_as_nodes else f"<title>{escape(edge.data.label)}</title>"
         out.append(f'<path class="kb-graph-edge" d="{path}"{arrow}>{hover}</path>')
     for label in label_vertices:
@@ -320,7 +317,7 @@ def render_svg(nodes: list[Node], links: list[Link], page: str, *, title: str,
         for index, line in enumerate(lines, start=1):
             text += f'<text x="{_f(x)}" y="{_f(top + index * LINE_HEIGHT)}" text-anchor="middle">{escape(line)}</text>'
         out.append(
-            f'<a href="{escape(_url(page, entity))}" class="{classes}"><title>{escape(entity.type)}: {escape(entity.title)}</title>'
+            f'<a href="{escape(urls.link(page, paths.entity_page(entity.type, entity.id)))}" class="{classes}"><title>{escape(entity.type)}: {escape(entity.title)}</title>'
             f'<rect x="{_f(x - w / 2)}" y="{_f(y - h / 2)}" width="{_f(w)}" height="{_f(h)}" {shape}/>{text}</a>'
         )
     out.append("</svg>")
@@ -336,7 +333,7 @@ def figure(svg: str, caption: str, kind: str) -> str:
     )
 
 
-def neighbourhood_figure(kb: KnowledgeBase, entity: Entity, page: str) -> str:
+def neighbourhood_figure(kb: KnowledgeBase, entity: Entity, page: str, urls: Urls = Urls()) -> str:
     nodes, links = neighbourhood(kb, entity)
     if not links:
         return ""
@@ -346,17 +343,17 @@ def neighbourhood_figure(kb: KnowledgeBase, entity: Entity, page: str) -> str:
         links = links[:MAX_PAGE_LINKS]
         kept = {k for link in links for k in (link.source, link.target)}
         nodes = [n for n in nodes if n.key in kept]
-    svg = render_svg(nodes, links, page, title=f"Links of {entity.title}", centre=(entity.type, entity.id))
+    svg = render_svg(nodes, links, page, urls, title=f"Links of {entity.title}", centre=(entity.type, entity.id))
     return figure(svg, caption, "neighbourhood")
 
 
-def whole_figure(kb: KnowledgeBase, page: str) -> str:
+def whole_figure(kb: KnowledgeBase, page: str, urls: Urls = Urls()) -> str:
     nodes, links = whole_graph(kb)
     if len(nodes) > MAX_WHOLE_ENTITIES:
         return (f'<p class="kb-graph-too-large">The knowledge base has {len(nodes)} actors, events and recommendations, '
                 f"too many to draw readably in one picture (the limit is {MAX_WHOLE_ENTITIES}). "
                 "Each entry's page draws its own neighbourhood.</p>")
-    svg = render_svg(nodes, links, page, title="Every actor, event and recommendation", labels_as_nodes=False)
+    svg = render_svg(nodes, links, page, urls, title="Every actor, event and recommendation", labels_as_nodes=False)
     return figure(svg, "Every actor, event and recommendation, with arrows from each to what it names. "
                        "Hover an arrow for its relation. Scroll the drawing to see all of it.", "whole")
 

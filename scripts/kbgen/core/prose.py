@@ -3,8 +3,7 @@
 Prose is converted by cmark-gfm, GitHub's C implementation of the CommonMark
 spec, not by the site's Python-Markdown: it is converted on its own and
 sanitised before it is placed in a page, so the two never need to agree, and
-cmark converts a field in microseconds where Python-Markdown took about half a
-millisecond, which was most of ``kbgen validate`` and of page generation at scale.
+the same conversion serves validation, pages and feeds (:func:`render_prose`).
 
 Two lines of defence, one definition of what is allowed:
 
@@ -27,6 +26,7 @@ from html.parser import HTMLParser
 import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
+from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset({"p", "em", "strong", "code", "a", "ul", "ol", "li", "blockquote", "br", "del", "sub", "sup"})
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -40,10 +40,9 @@ _DESCRIBED = {
     "hr": "a horizontal rule",
 }
 
-# Python-Markdown's inline parser, which prose used first, is superlinear on
-# pathological text (50,000 '[' took hours). cmark is linear, but prose is short
-# (the longest summary in the repository is under 1,000 characters), so these
-# limits cost editors nothing and keep every field's work small whatever converts it.
+# Prose is short (the longest summary in the repository is under 1,000 characters), so these
+# limits cost editors nothing and keep every field's work small whatever converts it
+# (Python-Markdown's inline parser, which prose used first, is superlinear on runs of '[').
 MAX_PROSE_CHARACTERS = 10_000
 MAX_PROSE_BRACKETS = 100
 """At most this many '[' (links) and this many '<' in one prose field."""
@@ -76,6 +75,13 @@ def to_html(text: str) -> str:
 def clean_html(text: str) -> str:
     """The prose as a reader gets it: converted, then sanitised."""
     return sanitise(to_html(text))
+
+
+def render_prose(text: str) -> Markup:
+    """Prose as a reader gets it, as one block of HTML: converted, sanitised (no raw HTML,
+    attributes or script URLs survive), in a ``kb-prose`` block that no Markdown parser needs
+    to read again (no attribute lists, no second pass)."""
+    return Markup(f'<div class="kb-prose">\n{clean_html(text)}\n</div>')
 
 
 def sanitise(html: str) -> str:

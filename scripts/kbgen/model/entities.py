@@ -1,6 +1,7 @@
 """Typed entities: what a valid knowledge base is made of.
 
-Models are strict (no coercion: ``2011`` is not text unless the loader kept it
+Each field carries the description editors see (JSON Schema, the fields page, the
+message for a missing field). Models are strict (no coercion: ``2011`` is not text unless the loader kept it
 as text, ``yes`` is not a boolean) and closed (unknown fields are errors). A
 field that names another entity is annotated with :class:`Ref`, which is all
 the ``graph`` stage needs to resolve it and to build the inverse link.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union, get_args
 
 from pydantic import (
     AfterValidator,
@@ -22,9 +23,9 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from . import vocab
-from .dates import EXAMPLES as DATE_EXAMPLES, DateError, EdtfDate
-from .prose import prose_problems
+from ..core import vocab
+from ..core.dates import EXAMPLES as DATE_EXAMPLES, DateError, EdtfDate
+from ..core.prose import prose_problems
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Ref:
     ``label`` reads from the referring entity ("addressed to"), ``inverse``
     from the target's "Referenced by" list ("recommendations addressed to it").
     Models holding a typed link (a relation, a participant) override both with
-    the link's own type through :meth:`Link.link_labels`.
+    the link's own type through :meth:`TypedLink.link_labels`.
     """
 
     target: str
@@ -71,7 +72,7 @@ def _web_address(text: str) -> str:
     return text
 
 
-def _slug(text: str) -> str:
+def _id(text: str) -> str:
     if not vocab.is_id(text):
         raise ValueError(f"'{text}' is not a valid id: {vocab.ID_RULE}")
     return text
@@ -105,7 +106,7 @@ Prose = Annotated[str, AfterValidator(_non_blank), AfterValidator(_prose), Field
 
 WebAddress = Annotated[str, AfterValidator(_web_address), Field(json_schema_extra={"pattern": WEB_ADDRESS_PATTERN, "format": "uri"})]
 
-Slug = Annotated[str, AfterValidator(_slug), Field(max_length=vocab.ID_MAX_LENGTH, json_schema_extra={"pattern": vocab.ID_PATTERN})]
+Slug = Annotated[str, AfterValidator(_id), Field(max_length=vocab.ID_MAX_LENGTH, json_schema_extra={"pattern": vocab.ID_PATTERN})]
 
 Date = Annotated[
     EdtfDate,
@@ -136,32 +137,39 @@ class Strict(BaseModel):
 class Citation(Strict):
     """Evidence for an entity: a source, and optionally the exact words and where they are."""
 
-    source: Annotated[Slug, Ref("source", "cites", "cited by")]
+    source: Annotated[Slug, Ref("source", "cites", "cited by"),
+                      Field(description="The id of a source entity (a file in entities/sources/).")]
     quote: Optional[Text] = Field(None, description="Verbatim text from the source.")
     locator: Optional[Text] = Field(None, description="Where in the source: page, paragraph, section.")
 
     @property
     def key(self) -> tuple:
-        """What makes two citations the same note (compared by value: model == is slow, pages ask often)."""
+        """What makes two citations the same note (compared by value: model == compares every field)."""
         return (self.source, self.quote, self.locator)
 
 
-Citations = Annotated[list[Citation], Field(default_factory=list)]
+Citations = Annotated[list[Citation], Field(default_factory=list,
+                                            description="Evidence: the sources this is drawn from, with verbatim quotes.")]
 Tags = Annotated[list[Slug], Field(default_factory=list, description="Theme tags declared in entities/tags.yml.")]
+Note = Annotated[Optional[Text], Field(description="A short note on this link.")]
+ActorId = Annotated[Slug, Ref("actor"), Field(description="The id of an actor (a file in entities/actors/).")]
+Summary = Annotated[Prose, Field(description="What the source says, in neutral words (Markdown: emphasis and links only).")]
+Title = Annotated[Text, Field(alias="title", description="A short, neutral title.")]
 
 
-class Link(Strict):
-    """A typed link to another entity whose labels come from its vocabulary."""
+class TypedLink(Strict):
+    """A link to another entity whose type (a relation, a role) comes from a vocabulary, which
+    says how the link reads from each end."""
 
     def link_labels(self) -> tuple[str, str]:  # pragma: no cover - overridden
         raise NotImplementedError
 
 
-class ActorRelation(Link):
+class ActorRelation(TypedLink):
     type: ActorRelationType
-    actor: Annotated[Slug, Ref("actor")]
-    date: Optional[Date] = None
-    note: Optional[Text] = None
+    actor: ActorId
+    date: Optional[Date] = Field(None, description="When it happened, as an EDTF date.")
+    note: Note = None
     citations: Citations
 
     def link_labels(self) -> tuple[str, str]:
@@ -169,10 +177,10 @@ class ActorRelation(Link):
         return relation.label, relation.inverse
 
 
-class EventRelation(Link):
+class EventRelation(TypedLink):
     type: EventRelationType
-    event: Annotated[Slug, Ref("event")]
-    note: Optional[Text] = None
+    event: Annotated[Slug, Ref("event"), Field(description="The id of an event (a file in entities/events/).")]
+    note: Note = None
     citations: Citations
 
     def link_labels(self) -> tuple[str, str]:
@@ -180,10 +188,10 @@ class EventRelation(Link):
         return relation.label, relation.inverse
 
 
-class Participant(Link):
-    actor: Annotated[Slug, Ref("actor")]
+class Participant(TypedLink):
+    actor: ActorId
     role: Role
-    note: Optional[Text] = None
+    note: Note = None
 
     def link_labels(self) -> tuple[str, str]:
         return vocab.ROLE_LABELS[self.role], "took part as " + vocab.ROLE_LABELS[self.role]
@@ -217,11 +225,11 @@ class Entity(Strict):
 
 class Actor(Entity):
     type: Literal["actor"] = "actor"
-    name: Text
+    name: Text = Field(description="The actor's usual name in English, as the source gives it.")
     kind: ActorKind
-    summary: Prose
+    summary: Summary
     aliases: Annotated[list[Text], Field(default_factory=list, description="Other names, spellings, abbreviations and native-script names.")]
-    relations: Annotated[list[ActorRelation], Field(default_factory=list)]
+    relations: list[ActorRelation] = Field(default_factory=list, description="Typed links to other entities.")
 
     @property
     def title(self) -> str:
@@ -230,14 +238,15 @@ class Actor(Entity):
 
 class Event(Entity):
     type: Literal["event"] = "event"
-    title_: Text = Field(alias="title")
+    title_: Title
     date: Date
     kind: EventKind
-    summary: Prose
-    participants: Annotated[list[Participant], Field(min_length=1)]
-    location: Optional[Text] = None
-    part_of: Annotated[Optional[Slug], Ref("event", "part of", "includes")] = None
-    relations: Annotated[list[EventRelation], Field(default_factory=list)]
+    summary: Summary
+    participants: list[Participant] = Field(min_length=1, description="Who took part, each with a role.")
+    location: Optional[Text] = Field(None, description="Where it happened.")
+    part_of: Annotated[Optional[Slug], Ref("event", "part of", "includes")] = Field(
+        None, description="The id of a larger event this one belongs to.")
+    relations: list[EventRelation] = Field(default_factory=list, description="Typed links to other entities.")
 
     @property
     def title(self) -> str:
@@ -246,13 +255,16 @@ class Event(Entity):
 
 class Recommendation(Entity):
     type: Literal["recommendation"] = "recommendation"
-    title_: Text = Field(alias="title")
-    addressee: Annotated[Slug, Ref("actor", "addressed to", "recommendations addressed to it")]
-    summary: Prose
-    concerns: Annotated[list[Annotated[Slug, Ref("actor", "concerns", "concerned by")]], Field(default_factory=list)]
-    motivated_by: Annotated[list[Annotated[Slug, Ref("event", "motivated by", "motivates")]], Field(default_factory=list)]
-    instruments: Annotated[list[Instrument], Field(default_factory=list)]
-    rationale: Optional[Prose] = None
+    title_: Title
+    addressee: Annotated[Slug, Ref("actor", "addressed to", "recommendations addressed to it"),
+                         Field(description="The id of the actor the recommendation is addressed to.")]
+    summary: Summary
+    concerns: list[Annotated[Slug, Ref("actor", "concerns", "concerned by")]] = Field(
+        default_factory=list, description="Ids of the actors the recommendation is about.")
+    motivated_by: list[Annotated[Slug, Ref("event", "motivated by", "motivates")]] = Field(
+        default_factory=list, description="Ids of the events that motivate the recommendation.")
+    instruments: list[Instrument] = Field(default_factory=list, description="The means the recommendation proposes.")
+    rationale: Optional[Prose] = Field(None, description="Why the source recommends it.")
     risks: Optional[Prose] = Field(None, description="What the source says may happen if the recommendation is not followed.")
     status: Status = "proposed"
 
@@ -263,12 +275,12 @@ class Recommendation(Entity):
 
 class Source(Entity):
     type: Literal["source"] = "source"
-    title_: Text = Field(alias="title")
+    title_: Title
     published: Date
-    author: Optional[Text] = None
-    publisher: Optional[Text] = None
-    url: Optional[WebAddress] = None
-    notes: Optional[Prose] = None
+    author: Optional[Text] = Field(None, description="Who wrote the source.")
+    publisher: Optional[Text] = Field(None, description="Who published the source.")
+    url: Optional[WebAddress] = Field(None, description="The source's address on the web (http or https).")
+    notes: Optional[Prose] = Field(None, description="Editors' notes on the source.")
 
     @property
     def title(self) -> str:
@@ -285,35 +297,8 @@ MODELS: dict[str, type[Entity]] = {
 AnyEntity = Union[Actor, Event, Recommendation, Source]
 
 
-# -- stage: raw documents -> typed entities ---------------------------------
-
-from pydantic import ValidationError  # noqa: E402
-
-from .problems import Problem, did_you_mean  # noqa: E402
-
-
-def _field_names(model: type[BaseModel]) -> list[str]:
-    return [f.alias or name for name, f in model.model_fields.items() if name not in ("id", "type")]
-
-
-def _model_at(model: type[BaseModel], loc: tuple) -> Optional[type[BaseModel]]:
-    """The model class that owns the last element of ``loc`` (for listing allowed fields)."""
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        fields = {f.alias or n: f for n, f in model.model_fields.items()}
-        annotation = fields[part].annotation if part in fields else None
-        inner = nested_model(annotation)
-        if inner is None:
-            return None
-        model = inner
-    return model
-
-
 def nested_model(annotation) -> Optional[type[BaseModel]]:
     """The model class an annotation holds (``list[Citation]``, ``Optional[Participant]``), or None."""
-    from typing import get_args
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in get_args(annotation):
@@ -321,105 +306,3 @@ def nested_model(annotation) -> Optional[type[BaseModel]]:
         if found:
             return found
     return None
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"'{value}'"
-
-
-def _expected(model: type[BaseModel], loc: tuple) -> str:
-    """What a missing field should hold: its allowed values, the date form, or its description."""
-    from typing import get_args, get_origin
-
-    from .schema import FIELD_HELP
-
-    owner = _model_at(model, loc)
-    fields = {f.alias or n: f for n, f in owner.model_fields.items()} if owner else {}
-    info = fields.get(str(loc[-1]))
-    if info is None:
-        return ""
-    if get_origin(info.annotation) is Literal:
-        return "; allowed: " + ", ".join(get_args(info.annotation))
-    if info.annotation is EdtfDate:
-        return f"; an EDTF date, e.g. {DATE_EXAMPLES}"
-    help_text = info.description or FIELD_HELP.get(str(loc[-1]))
-    return f" ({help_text[0].lower() + help_text[1:].rstrip('.')})" if help_text else ""
-
-
-def _message(error: dict, model: type[BaseModel], entity_type: str) -> tuple[str, bool]:
-    """An editor-facing message for one pydantic error, and whether it points at the key."""
-    loc, kind, value = error["loc"], error["type"], error.get("input")
-    name = str(loc[-1]) if loc else entity_type
-    where = ".".join(str(p) for p in loc)
-    if kind == "extra_forbidden":
-        owner = _model_at(model, loc)
-        allowed = _field_names(owner) if owner else []
-        hint = did_you_mean(name, allowed)
-        extra = "; the id is the file name" if loc == ("id",) else ""
-        return f"unknown field '{name}'{hint}{extra}; allowed fields: {', '.join(allowed)}", True
-    if kind == "missing":
-        return f"missing required field '{where}'{_expected(model, loc)}", False
-    if kind == "literal_error":
-        allowed = [v.strip("'") for v in re.findall(r"'[^']*'", error["ctx"]["expected"])]
-        hint = did_you_mean(str(value), allowed)
-        return f"{_describe(value)} is not an allowed value for '{where}'{hint}; allowed: {', '.join(allowed)}", False
-    if kind in ("string_type",):
-        return f"'{where}' must be text, not {_describe(value)}; put the value in quotes", False
-    if kind in ("list_type",):
-        return f"'{where}' must be a list (lines starting with '- '), not {_describe(value)}", False
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"'{where}' must be a mapping of fields, not {_describe(value)}", False
-    if kind == "too_short":
-        return f"'{where}' needs at least {error['ctx'].get('min_length', 1)} item(s){_expected(model, loc)}", False
-    if kind == "value_error":
-        return f"'{where}': {error['msg'].removeprefix('Value error, ')}", False
-    return f"'{where}': {error['msg']}", False
-
-
-def build_entities(documents, cache=None) -> tuple[list[Entity], list[Problem]]:
-    """Validate every raw document against its model; collect every problem from every file.
-
-    With a :class:`~kbgen.load.ParseCache`, a document read from unchanged bytes
-    reuses its earlier result (validation is a pure function of path and bytes)."""
-    entities: list[Entity] = []
-    problems: list[Problem] = []
-    for doc in documents:
-        key = (doc.path, doc.digest)
-        if cache is not None and doc.digest and key in cache.validated:
-            entity, doc_problems = cache.validated[key]
-        else:
-            entity, doc_problems = _build_entity(doc)
-            if cache is not None and doc.digest:
-                cache.validated[key] = (entity, doc_problems)
-        if entity is not None:
-            entities.append(entity)
-        problems += doc_problems
-    return entities, problems
-
-
-def _build_entity(doc) -> tuple[Optional[Entity], list[Problem]]:
-    model = MODELS[doc.type]
-    problems: list[Problem] = []
-    data = dict(doc.data)
-    for reserved in ("id", "type"):
-        if reserved in data:
-            line, col = doc.locate((reserved,), key=True)
-            problems.append(Problem(doc.path, line, col,
-                f"'{reserved}' is not a field: an entity's {reserved} comes from its file path ({doc.path})"))
-            del data[reserved]
-    try:
-        return model.model_validate({**data, "id": doc.id}), problems
-    except ValidationError as invalid:
-        for error in invalid.errors():
-            message, at_key = _message(error, model, doc.type)
-            line, col = doc.locate(error["loc"], key=at_key or error["type"] == "missing")
-            problems.append(Problem(doc.path, line, col, message))
-    return None, problems

@@ -94,15 +94,15 @@ class EdtfDate:
     @classmethod
     def parse(cls, text: str) -> "EdtfDate":
         """Parse an EDTF date. The common forms (a day, month or year, qualified or not, and
-        intervals of two of them) take a fast path: the ``edtf`` library's pyparsing grammar
-        costs ~15 ms a date, 90 s for a knowledge base of 6,000 dated entities. Everything
-        else, errors included, goes through the library."""
+        intervals of two of them) take a fast path, since the ``edtf`` library's pyparsing grammar
+        is slow enough to dominate validation of a large knowledge base. Everything else, errors
+        included, goes through the library."""
         return _parse_simple(text) or cls.parse_with_library(text)
 
     @classmethod
     def parse_with_library(cls, text: str) -> "EdtfDate":
-        # Imported on first use: the library and its pyparsing grammar take 60 ms to
-        # import, a fifth of `kbgen validate`'s start, and most knowledge bases never need them.
+        # Imported on first use: the library and its pyparsing grammar are slow to import,
+        # and most knowledge bases never need them.
         import edtf
 
         try:

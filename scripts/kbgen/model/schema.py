@@ -22,8 +22,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
-from . import vocab
-from .model import MODELS
+from ..core import vocab
+from .entities import MODELS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -37,38 +37,6 @@ _VOCABULARIES = [
     vocab.RECOMMENDATION_STATUSES,
 ]
 
-# Field help shown by editors' language servers, for fields whose model gives none.
-FIELD_HELP = {
-    "name": "The actor's usual name in English, as the source gives it.",
-    "kind": "What sort of thing this is; one of the closed vocabulary's values.",
-    "title": "A short, neutral title.",
-    "summary": "What the source says, in neutral words (Markdown: emphasis and links only).",
-    "date": "When it happened, as an EDTF date.",
-    "published": "When the source was published, as an EDTF date.",
-    "participants": "Who took part, each with a role.",
-    "location": "Where it happened.",
-    "part_of": "The id of a larger event this one belongs to.",
-    "relations": "Typed links to other entities.",
-    "addressee": "The id of the actor the recommendation is addressed to.",
-    "concerns": "Ids of the actors the recommendation is about.",
-    "motivated_by": "Ids of the events that motivate the recommendation.",
-    "instruments": "The means the recommendation proposes.",
-    "rationale": "Why the source recommends it.",
-    "status": "Whether the recommendation was acted on.",
-    "author": "Who wrote the source.",
-    "publisher": "Who published the source.",
-    "url": "The source's address on the web (http or https).",
-    "notes": "Editors' notes on the source.",
-    "citations": "Evidence: the sources this is drawn from, with verbatim quotes.",
-    "source": "The id of a source entity (a file in entities/sources/).",
-    "actor": "The id of an actor (a file in entities/actors/).",
-    "event": "The id of an event (a file in entities/events/).",
-    "role": "How the actor took part.",
-    "type": "The kind of link; one of the closed vocabulary's values.",
-    "note": "A short note on this link.",
-}
-
-
 def _descriptions(values: dict) -> list[str]:
     return [v if isinstance(v, str) else v.description for v in values.values()]
 
@@ -76,15 +44,15 @@ def _descriptions(values: dict) -> list[str]:
 _ENUM_DESCRIPTIONS = {tuple(values): _descriptions(values) for values in _VOCABULARIES}
 
 
-def _tidy(node: Any, name: str = "") -> Any:
-    """Post-process pydantic's schema: help texts, per-value descriptions, numbers as text."""
+def _tidy(node: Any) -> Any:
+    """Post-process pydantic's schema: per-value descriptions, numbers as text."""
     if isinstance(node, list):
-        return [_tidy(item, name) for item in node]
+        return [_tidy(item) for item in node]
     if not isinstance(node, dict):
         return node
     node = {key: value for key, value in node.items() if key != "title"}  # pydantic's titles repeat the names
     if "properties" in node:
-        node["properties"] = {key: _tidy(value, key) for key, value in node["properties"].items()}
+        node["properties"] = {key: _tidy(value) for key, value in node["properties"].items()}
     for key, value in list(node.items()):
         if key != "properties":
             node[key] = _tidy(value)
@@ -94,8 +62,6 @@ def _tidy(node: Any, name: str = "") -> Any:
         node["markdownEnumDescriptions"] = described
     elif node.get("type") == "string":
         node["type"] = ["string", "number"]
-    if name in FIELD_HELP and "description" not in node:
-        node["description"] = FIELD_HELP[name]
     return node
 
 

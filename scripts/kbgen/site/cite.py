@@ -15,8 +15,9 @@ from typing import Optional
 
 from markupsafe import Markup
 
+from ..core import urls as paths
+from ..core.urls import Urls
 from ..model import Entity
-from .common import permalink
 
 _BIBTEX_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%",
                     "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
@@ -46,20 +47,20 @@ def bibtex_citation(entity: Entity, site_name: Optional[str]) -> str:
     return "\n".join(lines)
 
 
-def citation_html(text: str, entity: Entity, site_url: Optional[str], style: str) -> Markup:
+def citation_html(text: str, entity: Entity, urls: Urls, style: str) -> Markup:
     """A citation as a raw-HTML ``<pre>`` block: its content is HTML-escaped, so no entity text
     can close the block or be read as Markdown or HTML; the placeholders become the spans the
     script fills. Kept out of the search index (``data-search-exclude``): it repeats the title on
     every page and was a third of the index's text."""
-    link = permalink(entity, site_url)
+    link = urls.permalink(paths.entity_page(entity.type, entity.id))
     body = html.escape(text, quote=False)
     if style == "bibtex":
         link = re.sub(r"[%#]", lambda m: "\\" + m.group(), link)
-    span = f'<span class="kb-permalink"{"" if site_url else " data-kb-fill"}>{html.escape(link)}</span>'
+    span = f'<span class="kb-permalink"{"" if urls.site_url else " data-kb-fill"}>{html.escape(link)}</span>'
     body = body.replace(_LINK, span).replace(_DATE, '<span class="kb-access-date">[date]</span>')
     return Markup(f'<pre class="kb-cite kb-cite-{style}" data-search-exclude><code>{body}</code></pre>')
 
 
-def cite_this(entity: Entity, style: str, site_url: Optional[str], site_name: Optional[str]) -> Markup:
+def cite_this(entity: Entity, style: str, urls: Urls, site_name: Optional[str]) -> Markup:
     text = bibtex_citation(entity, site_name) if style == "bibtex" else plain_citation(entity, site_name)
-    return citation_html(text, entity, site_url, style)
+    return citation_html(text, entity, urls, style)

@@ -1,0 +1,134 @@
+"""The ``kbgen`` MkDocs plugin: a thin adapter from the knowledge base to MkDocs' files.
+
+All the work is in plain functions (:mod:`kbgen.pipeline`, :mod:`kbgen.site`); this module
+only hands their output to MkDocs as generated files, points edit links at the YAML files,
+watches ``entities/`` under ``mkdocs serve`` and stops the build with the same messages as
+``kbgen validate``. With the option ``search: pagefind`` it also has Pagefind index the
+written site (:mod:`kbgen.mkdocs.pagefind`).
+
+In a one-off build (``mkdocs build``, ``gh-deploy``) the generated files are rendered ahead by
+a worker process while MkDocs converts the pages it already has (:class:`kbgen.runtime.Ahead`,
+where the platform allows it); each file's content is taken just before MkDocs reads it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config.config_options import ExtraScriptValue
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .. import runtime
+from ..core.urls import Urls
+from ..pipeline import check_knowledge_base
+from ..site.history import last_changed
+from ..site.plan import plan_site
+from . import pagefind
+from .config import KbgenConfig
+
+log = logging.getLogger("mkdocs.plugins.kbgen")
+
+
+class KbgenPlugin(BasePlugin[KbgenConfig]):
+    def __init__(self):
+        super().__init__()
+        # Kept across `mkdocs serve` rebuilds (see on_startup): unchanged entity files are not
+        # parsed or validated again after an edit.
+        self.memo = runtime.FileMemo()
+        self.one_off_build = False
+        self.ahead: runtime.Ahead | None = None  # the generated files, rendered ahead (one-off builds)
+        self.pending: dict[str, tuple[int, File]] = {}  # src_uri -> (job, file) of files not yet given their content
+
+    def on_startup(self, *, command, dirty):
+        """Defining this hook makes MkDocs keep this plugin instance, and so its memo, across
+        the rebuilds of one ``mkdocs serve`` (MkDocs >= 1.4)."""
+        self.one_off_build = command in ("build", "gh-deploy")
+
+    @property
+    def parse_count(self) -> int:
+        """Files checked so far (the benchmark reports it after a one-file edit)."""
+        return self.memo.computed
+
+    def on_config(self, config):
+        base = Path(config.config_file_path).parent
+        self.root = (base / self.config.root).resolve()
+        self.templates = (base / self.config.templates).resolve() if self.config.templates else None
+        if self.config.search == "pagefind":
+            problem = pagefind.config_problem(config.plugins)
+            if problem:
+                raise PluginError(f"kbgen: {problem}")
+            config.extra_css.extend(pagefind.STYLES)
+            config.extra_javascript.extend(ExtraScriptValue(path) for path in pagefind.SCRIPTS)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        # A one-off build keeps nothing for a next build: no memo.
+        kb, problems = check_knowledge_base(self.root, None if self.one_off_build else self.memo)
+        if problems:
+            for problem in problems:
+                log.error(str(problem))
+            raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
+        plan = plan_site(kb, self.templates, last_changed(self.root), urls=Urls(config.use_directory_urls, config.site_url),
+                         site_name=config.site_name, index_page_entries=self.config.index_page_entries)
+        generated = []
+        for planned in plan:
+            if files.get_file_from_path(planned.path) is not None:
+                raise Abort(f"kbgen: docs/{planned.path} would hide the generated page at the same path; rename or remove it")
+            file = File.generated(config, planned.path, content="")  # the content comes in on_pre_page or on_env
+            if planned.source:
+                # edit_uri is joined to the docs folder's edit URL; '..' climbs to the YAML.
+                file.edit_uri = Path(os.path.relpath(self.root / planned.source, config.docs_dir)).as_posix()
+            files.append(file)
+            generated.append(file)
+        if self.config.search == "pagefind":
+            for path in pagefind.ASSETS:
+                files.append(File.generated(config, path, content=pagefind.asset_text(path)))
+        # Pages first, in the order MkDocs reads them; the data files follow. In a one-off build a worker
+        # renders them meanwhile; under `mkdocs serve` (a server thread runs) each is rendered when taken.
+        order = sorted(range(len(plan)), key=lambda i: not generated[i].is_documentation_page())
+        jobs = [planned.render for planned in plan]
+        self.ahead = runtime.Ahead(jobs, order) if self.one_off_build else runtime.Ahead(jobs)
+        if self.ahead.forked:
+            log.debug(f"Rendering {len(jobs)} generated files in a worker process")
+        self.pending = {file.src_uri: (i, file) for i, file in enumerate(generated)}
+        if self.one_off_build:
+            runtime.keep_for_good()  # the knowledge base lives until the build ends
+        return files
+
+    def on_pre_page(self, page, *, config, files):
+        """A generated page's content, just before MkDocs reads it."""
+        if page.file.src_uri in self.pending:
+            index, file = self.pending.pop(page.file.src_uri)
+            file.content_string = self.ahead.take(index)
+        return page
+
+    def on_env(self, env, *, config, files):
+        """Every other generated file (data files, and any page MkDocs did not read), before MkDocs
+        writes the static files."""
+        for index, file in self.pending.values():
+            file.content_string = self.ahead.take(index)
+        self._end()
+        return env
+
+    def on_post_build(self, *, config):
+        if self.config.search == "pagefind":
+            try:
+                pagefind.index_site(config.site_dir)
+            except RuntimeError as error:
+                raise Abort(f"kbgen: {error}") from None
+
+    def on_build_error(self, *, error):
+        self._end()
+
+    def _end(self):
+        if self.ahead is not None:
+            self.ahead.close()
+        self.ahead, self.pending = None, {}
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.root / "entities"))
+        return server

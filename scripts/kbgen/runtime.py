@@ -1,0 +1,266 @@
+"""How kbgen's stages are run: in one process or two, with per-file results kept between
+rebuilds, and with the garbage collector told what lives until the end.
+
+Every stage is a plain function of its input that runs in one process. This module alone
+knows about processes and memory; the pipeline and the engine adapters use it:
+
+- :func:`split_map` and :class:`Ahead` give part of the work to a forked worker process
+  (``concurrent.futures`` with the ``fork`` start method). MkDocs and Python use one core, and
+  a build has independent work to spare (files to check, pages to render). A forked worker
+  inherits the parent's memory, so the work and its inputs are not pickled, only results.
+  Where forking is unavailable (Windows; macOS, where forking a process that has used the
+  system's frameworks can crash it), unsafe (another thread runs: ``mkdocs serve``'s server;
+  a lock it holds at the fork would stay held in the worker for ever) or no help (one core),
+  the same functions run in this process and give the same results.
+- :class:`FileMemo` keeps what each file gave, by its path and the hash of its bytes, across
+  the rebuilds of one ``mkdocs serve``: a file whose bytes did not change is not parsed again.
+- :func:`collector_paused` and :func:`keep_for_good` spare Python's cyclic garbage collector
+  the many small, long-lived objects a knowledge base is made of, which it would otherwise
+  rescan on every pass and never free.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import gc
+import hashlib
+import multiprocessing
+import os
+import sys
+import threading
+import traceback
+from contextlib import contextmanager
+from typing import Callable, Generic, Hashable, Iterator, Optional, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+ONE_PROCESS = "KBGEN_PROCESSES"
+"""Set this environment variable to ``1`` to run everything in one process, as on a platform that cannot fork."""
+
+
+def forking_helps() -> bool:
+    """Whether work can go to a forked worker here and now: the platform forks safely, there is
+    a second core, no other thread runs, and ``KBGEN_PROCESSES=1`` does not ask for one process."""
+    return (hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+            and (os.cpu_count() or 1) > 1 and threading.active_count() == 1 and os.environ.get(ONE_PROCESS) != "1")
+
+
+def _fork_pool(work: tuple) -> concurrent.futures.ProcessPoolExecutor:
+    """One forked worker that holds ``work`` (inherited with the parent's memory, not pickled)."""
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_hold, initargs=(work,))
+
+
+_held: tuple = ()  # in a worker: what its pool was made with (see _fork_pool)
+
+
+def _hold(work: tuple) -> None:
+    global _held
+    _held = work
+
+
+WORKER_SHARE = 9
+"""Of every 20 items of :func:`split_map`, how many the worker takes: a little under half, since
+it also pickles its results for the parent, which unpickles them."""
+
+
+def _in_worker_share(position: int) -> bool:
+    return position % 20 in range(1, 2 * WORKER_SHARE, 2)
+
+
+def _apply_each(positions: Sequence[int]) -> tuple[list, Optional[BaseException]]:
+    """In a worker: the held function applied to the held items at ``positions``, up to the first failure."""
+    function, items = _held
+    results, error = _apply(function, [items[i] for i in positions])
+    return results, error if error is None else _with_traceback(error)
+
+
+def _apply(function: Callable[[T], R], items: Sequence[T]) -> tuple[list[R], Optional[BaseException]]:
+    results: list[R] = []
+    try:
+        for item in items:
+            results.append(function(item))
+    except Exception as error:  # noqa: BLE001 - raised again where one process would raise it
+        return results, error
+    return results, None
+
+
+class WorkerTraceback(Exception):
+    """Where an exception that a worker raised was raised there: the ``__cause__`` it is raised with."""
+
+
+def _with_traceback(error: Exception) -> Exception:
+    """``error`` with its traceback as text, which survives pickling (a traceback does not)."""
+    error.worker_traceback = "".join(traceback.format_exception(error))  # type: ignore[attr-defined]
+    return error
+
+
+def _raise_again(error: BaseException) -> None:
+    """Raise ``error`` (from this process or a worker's), with the worker's traceback as its cause."""
+    text = error.__dict__.pop("worker_traceback", None)
+    if text is None:
+        raise error
+    raise error from WorkerTraceback(text)
+
+
+def split_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``[function(item) for item in items]``, with part of the items done by a forked worker when
+    :func:`forking_helps`: the same values in the same order, and the same first exception (by
+    position), as in one process."""
+    if len(items) < 2 or not forking_helps():
+        return [function(item) for item in items]
+    theirs = [i for i in range(len(items)) if _in_worker_share(i)]
+    mine = [i for i in range(len(items)) if not _in_worker_share(i)]
+    with _fork_pool((function, items)) as pool:
+        pending = pool.submit(_apply_each, theirs)
+        my_results, my_error = _apply(function, [items[i] for i in mine])
+        their_results, their_error = pending.result()
+    if my_error is not None or their_error is not None:
+        # Every item before a failing one was done: the first failure by position is raised.
+        my_failure = mine[len(my_results)] if my_error is not None else len(items)
+        their_failure = theirs[len(their_results)] if their_error is not None else len(items)
+        _raise_again(my_error if my_failure < their_failure else their_error)
+    results: list = [None] * len(items)
+    for positions, values in ((mine, my_results), (theirs, their_results)):
+        for position, value in zip(positions, values):
+            results[position] = value
+    return results
+
+
+def _run_jobs(indices: Sequence[int]) -> list[tuple[bool, object]]:
+    """In a worker: the held jobs at ``indices``, each its value or the exception it raised."""
+    (jobs,) = _held
+    done: list[tuple[bool, object]] = []
+    for index in indices:
+        try:
+            done.append((True, jobs[index]()))
+        except Exception as error:  # noqa: BLE001 - raised again when the parent takes the job
+            done.append((False, _with_traceback(error)))
+    return done
+
+
+class Ahead(Generic[T]):
+    """``jobs`` (functions of no arguments) run ahead of need by a forked worker, in ``order``:
+    :meth:`take` returns a job's value, waiting for it only if the worker has not reached it
+    yet, so the parent uses the first values while the worker makes the rest. Without a worker
+    (see :func:`forking_helps`), :meth:`take` runs the job itself. A job's exception is raised
+    by :meth:`take` of that job; the other jobs still come."""
+
+    CHUNK = 16
+    """Jobs sent to the worker at a time: enough to make each round trip worth it, few enough
+    that the first values come at once."""
+
+    def __init__(self, jobs: Sequence[Callable[[], T]], order: Optional[Sequence[int]] = None):
+        self.jobs = jobs
+        self._chunks: dict[int, tuple[int, int]] = {}  # job -> (chunk, position in it)
+        self._futures: list[concurrent.futures.Future] = []
+        self._pool: Optional[concurrent.futures.ProcessPoolExecutor] = None
+        if len(jobs) > 1 and forking_helps():
+            order = list(range(len(jobs))) if order is None else list(order)
+            self._pool = _fork_pool((jobs,))
+            for start in range(0, len(order), self.CHUNK):
+                chunk = order[start:start + self.CHUNK]
+                for position, index in enumerate(chunk):
+                    self._chunks[index] = (len(self._futures), position)
+                self._futures.append(self._pool.submit(_run_jobs, chunk))
+
+    @property
+    def forked(self) -> bool:
+        """Whether a worker runs the jobs."""
+        return self._pool is not None
+
+    def take(self, index: int) -> T:
+        """Job ``index``'s value (each job's value is taken once)."""
+        if index not in self._chunks:
+            if self._pool is not None:
+                raise KeyError(f"job {index} was already taken")
+            return self.jobs[index]()
+        chunk, position = self._chunks.pop(index)
+        ok, value = self._futures[chunk].result()[position]
+        if not ok:
+            _raise_again(value)  # type: ignore[arg-type]
+        return value  # type: ignore[return-value]
+
+    def close(self) -> None:
+        """Stop the worker: jobs not started are dropped (a build that failed), and it ends after
+        the jobs it is running."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            self._futures, self._chunks = [], {}
+
+
+def run_all(jobs: Sequence[Callable[[], T]]) -> list[T]:
+    """Every job's value, in order; a forked worker runs every other job meanwhile when it can."""
+    return split_map(_call, jobs)
+
+
+def _call(job: Callable[[], T]) -> T:
+    return job()
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+class FileMemo:
+    """What each file gave, by path and the hash of its bytes (and of whatever else the result
+    depends on), kept across the rebuilds of one ``mkdocs serve``. Results must be pure functions
+    of the key: a hit gives exactly what computing again would. ``computed`` counts real computations."""
+
+    def __init__(self) -> None:
+        self._results: dict[Hashable, object] = {}
+        self._used: set[Hashable] = set()
+        self.computed = 0
+
+    @staticmethod
+    def digest(*parts: bytes | str) -> str:
+        hasher = hashlib.blake2b(digest_size=16)
+        for part in parts:
+            hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
+            hasher.update(b"\x00")
+        return hasher.hexdigest()
+
+    def get(self, key: Hashable, compute: Callable[[], R]) -> R:
+        """The result kept for ``key``, or ``compute()``'s, kept."""
+        self._used.add(key)
+        if key not in self._results:
+            self.computed += 1
+            self._results[key] = compute()
+        return self._results[key]  # type: ignore[return-value]
+
+    def forget_unused(self) -> None:
+        """Drop what was not asked for since the last call (files that changed or went away), so the
+        memo does not grow with every edit."""
+        for key in [key for key in self._results if key not in self._used]:
+            del self._results[key]
+        self._used = set()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a knowledge base is built: loading makes a
+    great many small, long-lived, acyclic objects (values, marks, models), which each full pass
+    would rescan and none would free. Reference counting still frees what is dropped."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # What was made meanwhile is all in the youngest generation, which the collector's next
+        # pass would scan whole; it is long-lived, so it goes to the oldest generation unscanned
+        # (frozen, then thawed into it), unless a caller keeps objects frozen we must not thaw.
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+
+
+def keep_for_good() -> None:
+    """Everything alive now lives until the process ends (a one-off build's knowledge base):
+    the collector stops rescanning it on the many passes that the rest of the build triggers.
+    Not for a long-running process (``mkdocs serve``), whose rebuilds would each leave a frozen
+    generation that is never collected."""
+    gc.freeze()
