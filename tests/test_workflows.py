@@ -34,7 +34,7 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
                       encoding="utf-8")
     code, problems = actionlint(broken)
     assert code == 1
-    assert [(p["line"], p["kind"]) for p in problems] == [(12, "expression")]
+    assert [(p["line"], p["kind"]) for p in problems] == [(13, "expression")]
 
 
 def test_pull_request_workflow_validates_with_annotations_builds_strict_and_tests():
@@ -44,6 +44,14 @@ def test_pull_request_workflow_validates_with_annotations_builds_strict_and_test
     assert ".venv/bin/kbgen validate --format github" in runs
     assert ".venv/bin/mkdocs build --strict" in runs
     assert "make test" in runs
+
+
+def test_pull_request_workflow_validates_and_builds_on_windows_too():
+    workflow = yaml.safe_load((REPO / ".github/workflows/pr.yml").read_text(encoding="utf-8"))
+    windows = workflow["jobs"]["windows"]
+    assert windows["runs-on"] == "windows-latest"
+    runs = [step.get("run") for step in windows["steps"]]
+    assert runs[-3:] == ["python -m pip install .", "kbgen validate --format github", "mkdocs build --strict"]
 
 
 def test_pages_workflow_deploys_main_with_the_official_actions():
