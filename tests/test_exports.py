@@ -24,7 +24,7 @@ from kbgen.exports import csv_tables, events_feed, recommendations_feed, stix_js
 from kbgen.site.cite import bibtex_escape
 from kbgen.exports.common import NAMESPACE
 from kbgen.exports.records import knowledge_base_schema
-from kbgen.exports.tables import _table, join_list, safe_cell, split_list
+from kbgen.exports.tables import csv_table, join_list, safe_cell, split_list
 from kbgen.link import iter_references
 from kbgen.pipeline import read_knowledge_base
 from kbgen.exports import knowledge_base_json
@@ -142,7 +142,7 @@ def test_csv_neutralises_formulas_and_keeps_lists_and_text_exact(tmp_path):
 def test_any_text_survives_a_csv_round_trip_and_never_starts_a_formula(items, text):
     if items == [""]:
         items = ["x"]  # an empty list and a list of one empty item are the same empty cell
-    table = _table(["list", "text"], [[join_list(items), text]])
+    table = csv_table(["list", "text"], [[join_list(items), text]])
     frame = pandas.read_csv(io.StringIO(table), dtype=str, keep_default_na=False)
     row = read_table(table)[0]
     for cell, written in ((row["list"], join_list(items)), (row["text"], text)):

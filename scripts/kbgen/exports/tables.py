@@ -71,7 +71,8 @@ def _date_columns(date: Optional[EdtfDate]) -> list[str]:
 BOM = "\ufeff"
 
 
-def _table(header: list[str], rows: Iterable[list[Any]]) -> str:
+def csv_table(header: list[str], rows: Iterable[list[Any]]) -> str:
+    """A CSV file's text in the conventions above: byte-order mark, header row, every cell quoted and made inert."""
     out = io.StringIO(BOM)
     out.seek(0, io.SEEK_END)
     # Every cell quoted: with "\n" line ends, QUOTE_MINIMAL would leave a lone "\r" (YAML's "\r"
@@ -108,7 +109,7 @@ def _row(entity: Entity, urls: Urls) -> list[Any]:
 
 def entity_table(kb: KnowledgeBase, type_: str, urls: Urls = Urls()) -> str:
     """``<type>s.csv``: one row per entity of ``type_``, in reading order."""
-    return _table(COLUMNS[type_], (_row(e, urls) for e in kb.all(type_)))
+    return csv_table(COLUMNS[type_], (_row(e, urls) for e in kb.all(type_)))
 
 
 RELATION_COLUMNS = ["source_type", "source_id", "field", "relation", "label", "target_type", "target_id",
@@ -142,7 +143,7 @@ def relation_rows(kb: KnowledgeBase) -> Iterable[list[Any]]:
 
 def relations_table(kb: KnowledgeBase) -> str:
     """``relations.csv``: one row per typed link (source, relation, target, dates, citations)."""
-    return _table(RELATION_COLUMNS, relation_rows(kb))
+    return csv_table(RELATION_COLUMNS, relation_rows(kb))
 
 
 CITATION_COLUMNS = ["entity_type", "entity_id", "field", "source", "quote", "locator"]
@@ -160,7 +161,7 @@ def citations_table(kb: KnowledgeBase) -> str:
                     for part in ref.loc[:-1]:
                         citation = citation[part] if isinstance(part, int) else getattr(citation, part)
                     rows.append([entity.type, entity.id, ref.loc[0], citation.source, citation.quote, citation.locator])
-    return _table(CITATION_COLUMNS, rows)
+    return csv_table(CITATION_COLUMNS, rows)
 
 
 def csv_tables(kb: KnowledgeBase, urls: Urls = Urls()) -> dict[str, str]:

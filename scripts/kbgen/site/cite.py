@@ -51,7 +51,7 @@ def citation_html(text: str, entity: Entity, urls: Urls, style: str) -> Markup:
     """A citation as a raw-HTML ``<pre>`` block: its content is HTML-escaped, so no entity text
     can close the block or be read as Markdown or HTML; the placeholders become the spans the
     script fills. Kept out of the search index (``data-search-exclude``): it repeats the title on
-    every page and was a third of the index's text."""
+    every page, in two formats."""
     link = urls.permalink(paths.entity_page(entity.type, entity.id))
     body = html.escape(text, quote=False)
     if style == "bibtex":

@@ -14,7 +14,7 @@ Plain scalars keep exactly the text the editor wrote: ``no`` stays "no" and
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import yaml
 
@@ -27,6 +27,15 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_DEPTH = 20
 _TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels is not allowed"
+
+
+class Parsed(NamedTuple):
+    """A YAML text's data, the line and column of each value and key (None where not recorded), and its problems."""
+
+    data: Any
+    value_marks: Optional[dict]
+    key_marks: Optional[dict]
+    problems: list[Problem]
 
 
 class _YamlRefused(Exception):
@@ -147,7 +156,7 @@ class _TreeBuilder:
         raise _YamlRefused(event.start_mark, f"unexpected YAML element {cls.__name__}")
 
 
-def parse_yaml(text: str, path: str, *, marks: bool = True) -> tuple[Any, Optional[dict], Optional[dict], list[Problem]]:
+def parse_yaml(text: str, path: str, *, marks: bool = True) -> Parsed:
     """Parse one YAML document into plain data and marks, or report why not.
 
     Without ``marks``, a file that is a mapping and has no problem gives its data alone (no marks:
@@ -164,30 +173,30 @@ def parse_yaml(text: str, path: str, *, marks: bool = True) -> tuple[Any, Option
         finally:
             loader.dispose()
         if isinstance(data, dict) and not builder.problems:
-            return data, None, None, []
+            return Parsed(data, None, None, [])
         return parse_yaml(text, path)
     loader = _Loader(text)
     builder = _TreeBuilder(loader, text)
     try:
         data = builder.document()
     except _YamlRefused as refused:
-        return None, {}, {}, [Problem(path, refused.line, refused.col, refused.message)]
+        return Parsed(None, {}, {}, [Problem(path, refused.line, refused.col, refused.message)])
     except yaml.MarkedYAMLError as error:
         if error.problem == _LIBYAML_TOO_DEEP and error.problem_mark is not None:
-            return None, {}, {}, [_too_deep(text, path, error.problem_mark)]
+            return Parsed(None, {}, {}, [_too_deep(text, path, error.problem_mark)])
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = error.problem or str(error)
         lines = text.splitlines()
         if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
             reason += " (YAML indentation must use spaces, not tabs)"
-        return None, {}, {}, [Problem(path, line, col, f"invalid YAML: {reason}")]
+        return Parsed(None, {}, {}, [Problem(path, line, col, f"invalid YAML: {reason}")])
     except yaml.YAMLError as error:  # e.g. a reader error on a control character
-        return None, {}, {}, [Problem(path, 1, 1, f"invalid YAML: {error}")]
+        return Parsed(None, {}, {}, [Problem(path, 1, 1, f"invalid YAML: {error}")])
     finally:
         loader.dispose()
     problems = [Problem(path, line, col, message) for line, col, message in builder.problems]
-    return data, builder.value_marks, builder.key_marks, problems
+    return Parsed(data, builder.value_marks, builder.key_marks, problems)
 
 
 _LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
@@ -201,7 +210,7 @@ def _too_deep(text: str, path: str, mark) -> Problem:
     the 21st level, which the builder refuses where it is, as with earlier libyaml versions:
     the same message at the same place, whichever libyaml PyYAML brings."""
     if 0 < mark.index < len(text):
-        _, _, _, problems = parse_yaml(text[:mark.index], path)
+        problems = parse_yaml(text[:mark.index], path).problems
         if problems and problems[0].message == _TOO_DEEP:
             return problems[0]
     return Problem(path, mark.line + 1, mark.column + 1, _TOO_DEEP)
