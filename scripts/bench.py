@@ -207,7 +207,7 @@ def make_knowledge_base(root: Path, size: int, seed: int = 8) -> dict[str, int]:
 
 
 def _vocab() -> dict[str, list[str]]:
-    from kbgen import vocab
+    from kbgen.core import vocab
 
     return {"kinds": list(vocab.ACTOR_KINDS), "relations": list(vocab.ACTOR_RELATIONS),
             "roles": list(vocab.PARTICIPANT_ROLES), "event_kinds": list(vocab.EVENT_KINDS),
