@@ -1,0 +1,129 @@
+"""Every file a site is made of, listed before it is rendered: each page and data file by its
+path, with the function that renders it.
+
+A build lists the files first (so that the site generator knows them all) and renders each when
+it is needed, maybe elsewhere (:mod:`kbgen.runtime`). Nothing here knows about MkDocs: ``kbgen
+generate`` writes the same files to disk for any Markdown site generator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from jinja2 import Environment
+from markupsafe import Markup, escape
+
+from ..core import urls as paths
+from ..core import vocab
+from ..core.urls import Urls
+from ..exports import data_files
+from ..link import KnowledgeBase
+from ..model import Entity
+from ..model.schema import TAGS_SCHEMA, entity_schema, schema_files, schema_path
+from . import indexes
+from .pages import make_environment
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    path: str  # relative to the site's docs root, with forward slashes
+    content: str
+    source: Optional[str] = None  # the YAML file it was generated from, relative to the KB root
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """A generated file known by its path before it is rendered."""
+
+    path: str
+    render: Callable[[], str]
+    source: Optional[str] = None
+
+    def generated(self) -> GeneratedFile:
+        return GeneratedFile(self.path, self.render(), self.source)
+
+
+def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
+              last_updated: Optional[dict[str, str]] = None, *,
+              urls: Urls = Urls(), site_name: Optional[str] = None,
+              index_page_entries: int = indexes.DEFAULT_INDEX_PAGE_ENTRIES) -> list[PlannedFile]:
+    """Every generated page and data file, in a stable order, each rendered when asked.
+
+    ``last_updated`` maps an entity file (relative to the root) to the date it last changed
+    (:func:`kbgen.site.history.last_changed`); pages of files not in it show no date. ``urls``
+    says how pages are addressed (directory URLs or not) and where the site is published, which
+    makes feed links and citations absolute; ``site_name`` names the site in citations and feeds.
+    A section index or a tag's page listing more than ``index_page_entries`` entities is split
+    into pages (:mod:`kbgen.site.indexes`).
+    """
+    env = make_environment(templates, urls, site_name)
+    last_updated = last_updated or {}
+
+    def entity_page(entity: Entity) -> PlannedFile:
+        path = paths.entity_page(entity.type, entity.id)
+        source = kb.paths.get((entity.type, entity.id))
+
+        def render() -> str:
+            return env.get_template(f"{entity.type}.md.j2").render(
+                page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity), updated=last_updated.get(source or "", ""))
+        return PlannedFile(path, render, source)
+
+    files: list[PlannedFile] = []
+    for type_ in vocab.ENTITY_TYPES:
+        files += index_pages(kb, env, type_, index_page_entries)
+        files += [entity_page(entity) for entity in kb.all(type_)]
+    for name in ("graph", "tags"):
+        files.append(PlannedFile(f"{name}.md", rendering(env, f"{name}.md.j2", page=f"{name}.md", kb=kb)))
+    files += tag_pages(kb, env, index_page_entries)
+    files += redirect_pages(kb, env, urls)
+    schema_paths = {**{t: paths.schema_file(schema_path(t)) for t in vocab.ENTITY_TYPES}, "tags": paths.schema_file(TAGS_SCHEMA)}
+    files.append(PlannedFile(paths.VOCABULARIES, lambda: env.get_template("vocabularies.md.j2").render(
+        page=paths.VOCABULARIES, schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES}, schema_files=schema_paths)))
+    files += [PlannedFile(paths.schema_file(name), write) for name, write in schema_files().items()]
+    files += [PlannedFile(path, render) for path, render in data_files(kb, urls, site_name)]
+    return files
+
+
+def rendering(env: Environment, template: str, **context: Any) -> Callable[[], str]:
+    """A function that renders ``template`` with ``context``. The template is looked up (and compiled,
+    the first time) when the file is rendered, not when it is planned."""
+    return lambda: env.get_template(template).render(**context)
+
+
+def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int) -> list[PlannedFile]:
+    """A section's index: one page while it lists at most ``limit`` entities, else the split pages."""
+    entities = kb.all(type_)
+    split = indexes.split_index(type_, entities, limit, actor_name=lambda id_: kb.get("actor", id_).name)
+    if split is None:
+        path = paths.section_index(type_)
+        return [PlannedFile(path, rendering(env, f"{vocab.FOLDERS[type_]}-index.md.j2", page=path, kb=kb, type=type_,
+                                            entities=entities))]
+    return [PlannedFile(page.path, rendering(env, "index-page.md.j2", page=page.path, index=page, kb=kb, type=type_))
+            for page in indexes.pages(split)]
+
+
+def tag_pages(kb: KnowledgeBase, env: Environment, limit: int) -> list[PlannedFile]:
+    """Each tag's page of its entries (a tag no entity carries has none), split like a section
+    index above ``limit`` entries (:func:`kbgen.site.indexes.tag_index`)."""
+    files = []
+    for tag, description in kb.tags.items():
+        tagged = kb.tagged(tag)
+        if tagged:
+            files += [PlannedFile(page.path, rendering(env, "tag-page.md.j2", page=page.path, index=page, kb=kb,
+                                                       description=description))
+                      for page in indexes.pages(indexes.tag_index(tag, tagged, limit))]
+    return files
+
+
+def redirect_pages(kb: KnowledgeBase, env: Environment, urls: Urls) -> list[PlannedFile]:
+    """A small HTML page at each former id's address that sends readers (and search engines) to the new page."""
+    pages = []
+    for type_ in vocab.ENTITY_TYPES:
+        for entity in kb.all(type_):
+            for former in entity.former_ids:
+                path, target = urls.redirect(type_, former, entity.id)
+                pages.append(PlannedFile(path, rendering(
+                    env, "redirect.html.j2", target=Markup(escape(target)), title=Markup(escape(entity.title)))))
+    return pages
