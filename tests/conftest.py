@@ -176,10 +176,15 @@ def assert_written_values_published(published, written, where):
 
 
 def pytest_collection_modifyitems(items):
-    """Every test that drives the browser is marked ``browser``: ``pytest -m "not browser"`` is the quick run."""
+    """Every test that drives the browser is marked ``browser``: ``pytest -m "not browser"`` is the quick run.
+
+    Browser tests run last: the session's Playwright keeps a thread watching Chromium, and while
+    another thread runs kbgen never forks, so the tests of forking (tests/test_runtime.py) must
+    come before the first browser starts."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 CHROMIUM = "/usr/bin/chromium"
