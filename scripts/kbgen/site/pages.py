@@ -22,7 +22,7 @@ from ..core.urls import Urls
 from ..model import Entity
 from . import diagram
 from .cite import cite_this
-from .indexes import timeline
+from .indexes import LATEST_DATE_ONLY, actor_timeline, known_only_by_latest_date, timeline
 from .markup import Footnotes, front_matter_text, md_escape, passthrough
 from .words import day_in_words, search_variants
 
@@ -101,6 +101,9 @@ def make_environment(overrides: Optional[Path] = None, urls: Urls = Urls(), site
         vocab=vocab,
         folders=vocab.FOLDERS,
         timeline=timeline,
+        known_only_by_latest_date=known_only_by_latest_date,
+        actor_timeline=actor_timeline,
+        latest_date_only_heading=LATEST_DATE_ONLY,
         neighbourhood_graph=neighbourhood_graph,
         whole_graph=whole_graph,
         search_variants=search_variants,
