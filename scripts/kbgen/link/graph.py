@@ -18,6 +18,7 @@ from ..core import urls, vocab
 from ..core.problems import Problem, did_you_mean
 from ..model import Entity
 from ..source import LoadedFiles, RawDocument, SourceText
+from .claims import claim_problems
 from .references import Reference, iter_references
 
 
@@ -124,6 +125,7 @@ def link_entities(entities: list[Entity], loaded: LoadedFiles) -> tuple[Knowledg
                 problems.append(Problem(text.path, *text.locate(ref.loc), f"{entity.type} '{entity.id}' refers to itself"))
                 continue
             referenced_by[(ref.target_type, ref.target_id)].append(Backlink(entity, ref.inverse))
+        problems += claim_problems(entity, text)
         for index, tag in enumerate(entity.tags):
             if tag not in tags:
                 hint = did_you_mean(tag, tags)
