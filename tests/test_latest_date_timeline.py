@@ -18,24 +18,29 @@ from kbgen.core.dates import EdtfDate
 from kbgen.pipeline import read_knowledge_base, render_site
 from kbgen.site import indexes
 
-CITED = [{"source": "field-report"}]
+def _cited() -> list[dict]:
+    return [{"source": "field-report"}]  # a new list each time: a shared one would be dumped as a YAML alias
 
 
-def _event(title: str, date: str, actor: str = "river-brigade") -> str:
-    return yaml.safe_dump({"title": title, "date": date, "kind": "attack", "summary": f"{title}.",
-                           "participants": [{"actor": actor, "role": "initiator"}], "citations": CITED})
+def _event(title: str, date: str, actor: str = "river-brigade", follows: str = "") -> str:
+    event = {"title": title, "date": date, "kind": "attack", "summary": f"{title}.",
+             "participants": [{"actor": actor, "role": "initiator"}], "citations": _cited()}
+    if follows:
+        event["relations"] = [{"type": "follows", "event": follows, "citations": _cited()}]
+    return yaml.safe_dump(event)
 
 
 EVENTS = {
-    # Known only by their latest date: two "by March 2024" (one an open start) and one "by 2023".
+    # Known only by their latest date: two "by March 2024" (one an open start, which the reading
+    # order puts first, but it follows the other) and one "by 2023".
     "entities/events/raids-before-the-truce.yml": _event("Raids before the truce", "/2024-03"),
-    "entities/events/raiding-season.yml": _event("Raiding season", "../2024-03"),
+    "entities/events/raiding-season.yml": _event("Raiding season", "../2024-03", follows="raids-before-the-truce"),
     "entities/events/first-ambush.yml": _event("First ambush", "/2023"),
     # Dated: in March 2024 itself and in 2023.
     "entities/events/truce-signed.yml": _event("Truce signed", "2024-03-15"),
     "entities/events/border-skirmish.yml": _event("Border skirmish", "2023-05"),
 }
-LATEST_ONLY = ["first-ambush", "raiding-season", "raids-before-the-truce"]  # by latest date, then reading order
+LATEST_ONLY = ["first-ambush", "raids-before-the-truce", "raiding-season"]  # by latest date, then stated sequence
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +104,8 @@ def test_split_year_pages_leave_them_out_and_a_page_of_their_own_lists_them(kb):
     latest = root.children[-1]
     assert latest.path == "events/years/by-latest-date.md"
     assert [(page.label, [e.id for e in page.entities]) for page in latest.children] == \
-        [("by 2023", ["first-ambush"]), ("by 2024", ["raiding-season", "raids-before-the-truce"])]
-    assert _linked_ids(pages["events/years/by-latest-date/2024.md"]) == ["raiding-season", "raids-before-the-truce"]
+        [("by 2023", ["first-ambush"]), ("by 2024", ["raids-before-the-truce", "raiding-season"])]
+    assert _linked_ids(pages["events/years/by-latest-date/2024.md"]) == ["raids-before-the-truce", "raiding-season"]
     overview = pages["events/index.md"]
     assert "[Known only by their latest date](years/by-latest-date.md) — 3 events" in overview
     listed = [e.id for leaf in indexes.leaves(root) for e in leaf.entities]
@@ -135,3 +140,17 @@ def test_a_real_build_serves_their_split_pages_with_working_links(kb_root, tmp_p
         assert target_file(site, url).is_file(), url
     html = target_file(site, "/events/years/by-latest-date/2024/").read_text(encoding="utf-8")
     assert "Raids before the truce" in html and "Truce signed" not in html
+
+
+def test_with_the_same_latest_date_an_event_comes_after_those_it_follows(tmp_path):
+    """No dates to sort by: the sources' own sequence (follows, response-to, caused-by) orders them,
+    through chains of any length, and a cycle of relations does not stop the listing."""
+    chain = {f"entities/events/step-{n}.yml": _event(f"Step {n}", "/2020", follows=f"step-{n - 1}" if n > 1 else "")
+             for n in range(1, 6)}
+    chain["entities/events/loop-a.yml"] = _event("Loop A", "/2020", follows="loop-b")
+    chain["entities/events/loop-b.yml"] = _event("Loop B", "/2020", follows="loop-a")
+    reversed_titles = {path: text.replace("Step", "A step") if "step-5" in path else text for path, text in chain.items()}
+    kb = read_knowledge_base(make_knowledge_base(tmp_path / "kb", reversed_titles))
+    listed = [event.id for event in indexes.known_only_by_latest_date(kb.all("event")) if event.id.startswith("step")]
+    assert listed == ["step-1", "step-2", "step-3", "step-4", "step-5"]  # "A step 5" sorts first by title
+    assert {"loop-a", "loop-b"} <= {event.id for event in indexes.known_only_by_latest_date(kb.all("event"))}

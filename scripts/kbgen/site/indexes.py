@@ -347,9 +347,34 @@ def timeline(events: Iterable[Entity]) -> list[tuple[int, list[tuple[str, list[E
 
 
 def known_only_by_latest_date(events: Iterable[Entity]) -> list[Entity]:
-    """The events whose date has no start ("by March 2024"), ordered by that latest date (events
-    with the same one keep their reading order): what :func:`timeline` leaves out."""
-    return sorted((event for event in events if event.date.only_end_known), key=lambda event: event.date.upper)
+    """The events whose date has no start ("by March 2024"), ordered by that latest date and,
+    among events with the same one, after the events they follow, answer or were caused by
+    (:func:`_sequence_order`), else in reading order: what :func:`timeline` leaves out."""
+    latest_only = [event for event in events if event.date.only_end_known]
+    order = _sequence_order(latest_only)
+    return sorted(latest_only, key=lambda event: (event.date.upper, order[event.id]))
+
+
+def _sequence_order(events: list[Entity]) -> dict[str, int]:
+    """How many events, among ``events``, each one comes after through a chain of ``follows``,
+    ``response-to`` or ``caused-by`` relations: with no dates to sort by, the only order the
+    sources give ("in the aftermath of" the attacks, the threats came; then the strikes)."""
+    ids = {event.id for event in events}
+    before = {event.id: [r.event for r in event.relations if r.type != "parallels" and r.event in ids] for event in events}
+    depth: dict[str, int] = {}
+    for start in before:  # iterative depth-first walk: chains of any length, cycles cut where met
+        stack, visiting = [(start, iter(before[start]))], {start}
+        while stack:
+            node, successors = stack[-1]
+            child = next((c for c in successors if c not in depth and c not in visiting), None)
+            if child is not None:
+                visiting.add(child)
+                stack.append((child, iter(before[child])))
+                continue
+            stack.pop()
+            visiting.discard(node)
+            depth[node] = 1 + max((depth.get(c, 0) for c in before[node] if c in depth), default=-1)
+    return depth
 
 
 def actor_timeline(participations: Iterable[tuple[Entity, str]]) -> tuple[list, list]:
@@ -358,6 +383,8 @@ def actor_timeline(participations: Iterable[tuple[Entity, str]]) -> tuple[list, 
     by that date, which the actor's page lists apart as the section index does."""
     participations = list(participations)
     dated = [pair for pair in participations if not pair[0].date.only_end_known]
+    order = {event.id: position for position, event in enumerate(known_only_by_latest_date(
+        pair[0] for pair in participations))}
     latest_only = sorted((pair for pair in participations if pair[0].date.only_end_known),
-                         key=lambda pair: pair[0].date.upper)
+                         key=lambda pair: order[pair[0].id])
     return dated, latest_only
