@@ -73,7 +73,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 log.error(str(problem))
             raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
         plan = plan_site(kb, self.templates, last_changed(self.root), urls=Urls(config.use_directory_urls, config.site_url),
-                         site_name=config.site_name, index_page_entries=self.config.index_page_entries)
+                         site_name=config.site_name, index_page_entries=self.config.index_page_entries,
+                         bytecode_cache=runtime.TEMPLATE_CODE)
         generated = []
         for planned in plan:
             if files.get_file_from_path(planned.path) is not None:
