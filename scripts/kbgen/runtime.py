@@ -263,7 +263,7 @@ TEMPLATE_CODE = TemplateCode()
 
 def render_with_memo(files: Sequence, memo: FileMemo, context: str = "") -> list[str]:
     """Each file's content, in order: the one kept in ``memo`` when the file's dependency record
-    (its ``inputs``) and ``context`` (the templates and options, the same for every file) are those
+    (what its ``inputs()`` gives) and ``context`` (the templates and options, the same for every file) are those
     of an earlier render, else its ``render()``, kept. A file without a record (``inputs`` None) is
     always rendered. What no file asked for is dropped (pages that went away).
 
@@ -273,7 +273,7 @@ def render_with_memo(files: Sequence, memo: FileMemo, context: str = "") -> list
         if file.inputs is None:
             contents.append(file.render())
         else:
-            contents.append(memo.get((file.path, memo.digest(context, repr(file.inputs))), file.render))
+            contents.append(memo.get((file.path, memo.digest(context, repr(file.inputs()))), file.render))
     memo.forget_unused()
     return contents
 

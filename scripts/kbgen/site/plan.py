@@ -8,7 +8,9 @@ generate`` writes the same files to disk for any Markdown site generator.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -35,13 +37,14 @@ class GeneratedFile:
 
 @dataclass(frozen=True)
 class PlannedFile:
-    """A generated file known by its path before it is rendered, and what it reads
-    (:mod:`kbgen.site.dependencies`; None: not recorded, so never taken from an earlier build)."""
+    """A generated file known by its path before it is rendered, and a function giving what it
+    reads (:mod:`kbgen.site.dependencies`; None: not recorded, so never taken from an earlier build).
+    The record is made only when asked for: a one-off build renders every file and needs none."""
 
     path: str
     render: Callable[[], str]
     source: Optional[str] = None
-    inputs: Optional[dependencies.Record] = None
+    inputs: Optional[Callable[[], dependencies.Record]] = None
 
     def generated(self) -> GeneratedFile:
         return GeneratedFile(self.path, self.render(), self.source)
@@ -63,7 +66,7 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     """
     env = make_environment(templates, urls, site_name, bytecode_cache)
     last_updated = last_updated or {}
-    everything = dependencies.everything(kb)
+    everything = functools.cache(partial(dependencies.everything, kb))
 
     def entity_page(entity: Entity) -> PlannedFile:
         path = paths.entity_page(entity.type, entity.id)
@@ -74,7 +77,16 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
         def render() -> str:
             return env.get_template(f"{entity.type}.md.j2").render(
                 page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity), updated=updated)
-        return PlannedFile(path, render, source, dependencies.entity_record(kb, entity, updated))
+        return PlannedFile(path, render, source, records(entity, updated))
+
+    made: dict[tuple[str, str, str], Callable[[], dependencies.Record]] = {}
+
+    def records(entity: Entity, updated: str = "") -> Callable[[], dependencies.Record]:
+        """An entity's record, made once when first asked for (its page and its JSON read the same)."""
+        key = (entity.type, entity.id, updated)
+        if key not in made:
+            made[key] = functools.cache(partial(dependencies.entity_record, kb, entity, updated))
+        return made[key]
 
     files: list[PlannedFile] = []
     for type_ in vocab.ENTITY_TYPES:
@@ -87,12 +99,11 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     schema_paths = {**{t: paths.schema_file(schema_path(t)) for t in vocab.ENTITY_TYPES}, "tags": paths.schema_file(TAGS_SCHEMA)}
     files.append(PlannedFile(paths.VOCABULARIES, lambda: env.get_template("vocabularies.md.j2").render(
         page=paths.VOCABULARIES, schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES}, schema_files=schema_paths),
-        inputs=()))
-    files += [PlannedFile(paths.schema_file(name), write, inputs=()) for name, write in schema_files().items()]
+        inputs=tuple))
+    files += [PlannedFile(paths.schema_file(name), write, inputs=tuple) for name, write in schema_files().items()]
     # A data file reads every entity, but one entity's JSON reads what its page reads.
     entity_data = {paths.entity_data(t, e.id): e for t in vocab.ENTITY_TYPES for e in kb.all(t)}
-    files += [PlannedFile(path, render, inputs=dependencies.entity_record(kb, entity_data[path]) if path in entity_data
-                          else everything)
+    files += [PlannedFile(path, render, inputs=records(entity_data[path]) if path in entity_data else everything)
               for path, render in data_files(kb, urls, site_name)]
     return files
 
@@ -104,7 +115,7 @@ def rendering(env: Environment, template: str, **context: Any) -> Callable[[], s
 
 
 def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int,
-                everything: Optional[dependencies.Record] = None) -> list[PlannedFile]:
+                everything: Optional[Callable[[], dependencies.Record]] = None) -> list[PlannedFile]:
     """A section's index: one page while it lists at most ``limit`` entities, else the split pages."""
     entities = kb.all(type_)
     split = indexes.split_index(type_, entities, limit, actor_name=lambda id_: kb.get("actor", id_).name)
@@ -113,7 +124,7 @@ def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int,
         return [PlannedFile(path, rendering(env, f"{vocab.FOLDERS[type_]}-index.md.j2", page=path, kb=kb, type=type_,
                                             entities=entities), inputs=everything)]
     return [PlannedFile(page.path, rendering(env, "index-page.md.j2", page=page.path, index=page, kb=kb, type=type_),
-                        inputs=dependencies.index_record(kb, page))
+                        inputs=partial(dependencies.index_record, kb, page))
             for page in indexes.pages(split)]
 
 
@@ -126,7 +137,7 @@ def tag_pages(kb: KnowledgeBase, env: Environment, limit: int) -> list[PlannedFi
         if tagged:
             files += [PlannedFile(page.path, rendering(env, "tag-page.md.j2", page=page.path, index=page, kb=kb,
                                                        description=description),
-                                   inputs=dependencies.index_record(kb, page, description))
+                                   inputs=partial(dependencies.index_record, kb, page, description))
                       for page in indexes.pages(indexes.tag_index(tag, tagged, limit))]
     return files
 
@@ -140,5 +151,6 @@ def redirect_pages(kb: KnowledgeBase, env: Environment, urls: Urls) -> list[Plan
                 path, target = urls.redirect(type_, former, entity.id)
                 pages.append(PlannedFile(path, rendering(
                     env, "redirect.html.j2", target=Markup(escape(target)), title=Markup(escape(entity.title))),
-                    inputs=((f"{type_}/{entity.id}", kb.version(type_, entity.id)), ("former", former))))
+                    inputs=partial(lambda e, former: ((f"{e.type}/{e.id}", kb.version(e.type, e.id)), ("former", former)),
+                                   entity, former)))
     return pages
