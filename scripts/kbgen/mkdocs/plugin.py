@@ -157,6 +157,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_env(self, env, *, config, files):
         """Every other generated file (data files, and any page MkDocs did not read), before MkDocs
         writes the static files."""
+        if not self.one_off_build:
+            # The theme's templates, compiled once for the rebuilds of one `mkdocs serve`, as kbgen's are
+            # (MkDocs makes a new Jinja environment for each build; Jinja checks each against its source).
+            env.bytecode_cache = runtime.TEMPLATE_CODE
         for index, file in self.pending.values():
             file.content_string = self.ahead.take(index)
         self._end()
