@@ -11,6 +11,8 @@ measures, in one run:
 - page generation, load -> model -> graph -> pages, per stage (median);
 - the plugin's ``on_files`` on a rebuild after a one-file edit (what ``mkdocs serve``
   does on each change), with the memo warm;
+- ``mkdocs serve --dirty`` (``make serve``): from saving a file to the served pages showing the
+  change, for an edit, an addition, a deletion and an id rename (``--serve-only`` measures only this);
 - ``mkdocs build`` with the kbgen plugin (and the time the build's own process spends
   in the plugin's hooks: the pages are rendered by a worker process beside MkDocs'),
   and the bare ``mkdocs build`` of the same pages written to disk beforehand with the
