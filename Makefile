@@ -21,8 +21,9 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
+# --dirty: after an edit MkDocs rebuilds only the pages whose content changed (kbgen.mkdocs.incremental).
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 test: $(STAMP) $(ACTIONLINT) /usr/bin/chromium
 	$(BIN)/python -m pytest

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
 from ..core import urls as paths
@@ -29,8 +29,10 @@ from .words import day_in_words, search_variants
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def make_environment(overrides: Optional[Path] = None, urls: Urls = Urls(), site_name: Optional[str] = None) -> Environment:
+def make_environment(overrides: Optional[Path] = None, urls: Urls = Urls(), site_name: Optional[str] = None,
+                     bytecode_cache: Optional[BytecodeCache] = None) -> Environment:
     """The Jinja environment; a folder of same-named templates overrides the built-in ones.
+    ``bytecode_cache`` is Jinja's own: compiled templates kept from an earlier environment.
 
     Templates get the page being rendered as ``page`` (its path under the docs folder), from
     which every link on it is made."""
@@ -46,6 +48,7 @@ def make_environment(overrides: Optional[Path] = None, urls: Urls = Urls(), site
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache,
     )
 
     @pass_context
