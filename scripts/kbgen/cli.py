@@ -21,6 +21,10 @@ def _validate(args) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
+    from .link.retired import retired_reference_warnings
+
+    for warning in retired_reference_warnings(kb, args.root):
+        print(warning.github() if args.format == "github" else str(warning))
     counts = ", ".join(f"{folders[t]}: {len(kb.entities[t])}" for t in kb.entities)
     print(f"knowledge base is valid: {counts}", file=sys.stderr)
     return 0
@@ -28,6 +32,7 @@ def _validate(args) -> int:
 
 def _generate(args) -> int:
     from .core.urls import Urls
+    from .history.timeline import read_history
     from .pipeline import render_site, write_files
     from .site.history import last_changed
 
@@ -36,7 +41,11 @@ def _generate(args) -> int:
         for problem in problems:
             print(problem)
         return 1
-    files = render_site(kb, args.templates, last_changed(args.root), urls=Urls(directory_urls=args.directory_urls))
+    history = read_history(args.root, kb)
+    if not history.available:
+        print(f"kbgen: {history.note}", file=sys.stderr)
+    files = render_site(kb, args.templates, last_changed(args.root), urls=Urls(directory_urls=args.directory_urls),
+                        history=history)
     count = write_files(files, args.out)
     print(f"wrote {count} files to {args.out}", file=sys.stderr)
     return 0

@@ -19,6 +19,9 @@ from ..core.dates import EdtfDate
 from ..link import KnowledgeBase
 from ..model import Entity, Ref
 
+NOTHING = "nothing"
+"""A field's value in words when it has none."""
+
 Namer = Callable[[str, str], str]
 """``(type, id)`` -> the name a reader knows an entity by."""
 
@@ -45,6 +48,8 @@ class Claim:
     def words(self) -> str:
         """The claim as one line of plain text."""
         if self.action == "changed":
+            if self.old == NOTHING:
+                return f"{self.text}: {self.new}"
             return f"{self.text}: {self.old} → {self.new}"
         citing = (", citing " + ", ".join(f"“{q}”" for q in self.quotes)) if self.quotes else ""
         return f"{self.text} {self.action}{citing}"
@@ -71,18 +76,19 @@ class EntryChange:
 
     def summary(self) -> str:
         """The change on one line: the headline, or the claims when only claims changed."""
-        if self.action == "changed" and self.claims:
+        if self.action in ("changed", "retired") and self.claims:
             return "; ".join(claim.words() for claim in self.claims)
         return self.action if self.action != "renamed" else f"renamed from {self.former_id}"
 
 
-def namer(*kbs: Optional[KnowledgeBase]) -> Namer:
-    """Names from the first knowledge base that has the entity (the newer first), else the id."""
+def namer(*kbs: Optional[KnowledgeBase], known: Optional[dict[tuple[str, str], str]] = None) -> Namer:
+    """Names from the first knowledge base that has the entity (the newer first), then from
+    ``known`` (names seen in old versions of files), else the id."""
     def name(type_: str, id_: str) -> str:
         for kb in kbs:
             if kb is not None and id_ in kb.entities.get(type_, {}):
                 return kb.get(type_, id_).title
-        return id_
+        return (known or {}).get((type_, id_), id_)
     return name
 
 
@@ -100,7 +106,7 @@ def _ref_target(model: type[BaseModel], attr: str) -> Optional[str]:
 def value_words(value: Any, name: Namer, target: Optional[str] = None) -> str:
     """A field's value as a reader reads it."""
     if value is None or value == []:
-        return "nothing"
+        return NOTHING
     if isinstance(value, EdtfDate):
         return value.words
     if target is not None and isinstance(value, str):

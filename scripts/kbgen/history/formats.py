@@ -10,7 +10,7 @@ from dataclasses import asdict
 from typing import Optional
 
 from ..core.problems import one_line
-from .changes import ACTIONS, EntryChange
+from .changes import ACTIONS, NOTHING, EntryChange
 
 # Inside a list item, past its marker: only these start emphasis, code, links, HTML or tables.
 _MARKDOWN_SPECIALS = re.compile(r"[\\`*_\[\]<>|~&]")
@@ -48,7 +48,9 @@ def markdown_diff(changes: list[EntryChange], base: str, head: str) -> str:
         else:
             lines.append(f"- {what}: {change.action}")
         for claim in change.claims:
-            if claim.action == "changed":
+            if claim.action == "changed" and claim.old == NOTHING:
+                lines.append(f"  - {_md(claim.text)}: {_md(claim.new or '')}")
+            elif claim.action == "changed":
                 lines.append(f"  - {_md(claim.text)}: {_md(claim.old or '')} → {_md(claim.new or '')}")
             else:
                 citing = (", citing " + ", ".join(f"“{_md(q)}”" for q in claim.quotes)) if claim.quotes else ""

@@ -25,6 +25,8 @@ from mkdocs.structure.files import File, Files
 from .. import runtime
 from ..core.urls import Urls
 from ..pipeline import check_knowledge_base
+from ..history.timeline import read_history
+from ..link.retired import retired_reference_warnings
 from ..site.history import last_changed
 from ..site.plan import plan_site
 from . import pagefind
@@ -72,8 +74,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             for problem in problems:
                 log.error(str(problem))
             raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
+        for warning in retired_reference_warnings(kb, self.root):
+            log.info(f"kbgen: {warning}")  # a warning would stop `mkdocs build --strict`; this is no error
+        history = read_history(self.root, kb, self.config.recent_commits) if self.config.history else None
+        if history is not None and not history.available:
+            log.info(f"kbgen: {history.note}")
         plan = plan_site(kb, self.templates, last_changed(self.root), urls=Urls(config.use_directory_urls, config.site_url),
-                         site_name=config.site_name, index_page_entries=self.config.index_page_entries)
+                         site_name=config.site_name, index_page_entries=self.config.index_page_entries, history=history)
         generated = []
         for planned in plan:
             if files.get_file_from_path(planned.path) is not None:
