@@ -159,3 +159,26 @@ def test_tombstone_is_served_at_the_old_address(history_site, browser):
         assert "Removed." in tab.inner_text(".kb-removed")
         assert "Lake Watch" in tab.title()
         tab.close()
+
+
+def test_a_commit_adding_many_entries_is_listed_in_part_and_counted(tmp_path):
+    root = make_knowledge_base(tmp_path / "kb")
+    for n in range(120):
+        (root / f"entities/actors/extra-{n:03d}.yml").write_text(
+            f"name: Extra {n}\nkind: person\nsummary: A fictional person used in kbgen's tests.\n", encoding="utf-8")
+    git(root, "init", "--quiet")
+    git(root, "add", "-A")
+    git(root, "commit", "--quiet", "-m", "Import the knowledge base")
+    out = tmp_path / "out"
+    result = kbgen("generate", "--root", str(root), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    changes = (out / "changes.md").read_text(encoding="utf-8")
+    assert changes.count("(actor): added") == 100 and "… and 27 more changes in this commit." in changes
+    assert "— added <span" in (out / "actors/extra-119.md").read_text(encoding="utf-8")
+
+
+def test_outside_git_the_changes_page_says_history_is_unavailable(tmp_path):
+    out = tmp_path / "out"
+    result = kbgen("generate", "--root", str(make_knowledge_base(tmp_path / "kb")), "--out", str(out))
+    assert result.returncode == 0 and "History is unavailable" in result.stderr
+    assert "History is unavailable&#58; the knowledge base is not in a git repository" in (out / "changes.md").read_text(encoding="utf-8")

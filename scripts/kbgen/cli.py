@@ -113,7 +113,7 @@ def _diff(args) -> int:
             if side is None:  # the working tree
                 kb, problems = check_knowledge_base(args.root)
                 side = "the working tree"
-            elif Path(side).is_dir() and not side.startswith("-"):
+            elif (Path(side) / "entities").is_dir() and not side.startswith("-"):
                 kb, problems = check_knowledge_base(Path(side))
             else:
                 kb, problems = check_revision(args.root, side)

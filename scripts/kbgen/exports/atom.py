@@ -34,6 +34,8 @@ from ..link import KnowledgeBase
 from ..model import Entity
 from .common import EPOCH, evidence_date, stable_uuid, timestamp
 
+from ..history.timeline import CHANGES_SHOWN_PER_COMMIT
+
 if TYPE_CHECKING:
     from ..history.timeline import History
 
@@ -122,10 +124,12 @@ def changes_feed(history: "History", urls: Urls = Urls(), site_name: Optional[st
         when = dt.datetime.fromisoformat(commit.time).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         _text(entry, "updated", when)
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(paths.CHANGES)})
-        lines = [f"{change.title} ({change.type}): {change.summary()}" for change in changes]
-        _text(entry, "summary", "; ".join(lines), type="text")
+        shown, more = changes[:CHANGES_SHOWN_PER_COMMIT], len(changes) - CHANGES_SHOWN_PER_COMMIT
+        lines = [f"{change.title} ({change.type}): {change.summary()}" for change in shown]
+        tail = f" … and {more} more changes" if more > 0 else ""
+        _text(entry, "summary", "; ".join(lines) + tail, type="text")
         items = "".join(f'<li><a href="{html.escape(urls.absolute(change.page))}">{html.escape(change.title)}</a> '
-                        f"({change.type}): {html.escape(change.summary())}</li>" for change in changes)
-        _text(entry, "content", f"<ul>{items}</ul>", type="html")  # escaped by ElementTree, as type="html" requires
+                        f"({change.type}): {html.escape(change.summary())}</li>" for change in shown)
+        _text(entry, "content", f"<ul>{items}</ul>{html.escape(tail)}", type="html")  # escaped by ElementTree, as type="html" requires
         entries.append((when, entry))
     return _feed("changes", "Changes", entries, paths.CHANGES, urls, site_name)

@@ -93,14 +93,8 @@ def namer(*kbs: Optional[KnowledgeBase], known: Optional[dict[tuple[str, str], s
 
 
 def _ref_target(model: type[BaseModel], attr: str) -> Optional[str]:
-    info = model.model_fields[attr]
-    for meta in list(info.metadata) + [m for arg in getattr(info.annotation, "__args__", ()) for m in getattr(arg, "__metadata__", ())]:
-        if isinstance(meta, Ref):
-            return meta.target
-    for meta in getattr(info.annotation, "__metadata__", ()):
-        if isinstance(meta, Ref):
-            return meta.target
-    return None
+    """The type a field refers to (``addressee`` -> ``actor``), from its :class:`~kbgen.model.Ref`; None for others."""
+    return next((meta.target for meta in model.model_fields[attr].metadata if isinstance(meta, Ref)), None)
 
 
 def value_words(value: Any, name: Namer, target: Optional[str] = None) -> str:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict
-from typing import Optional
-
 from ..core.problems import one_line
 from .changes import ACTIONS, NOTHING, EntryChange
 
@@ -73,7 +71,7 @@ def _entry_json(change: EntryChange) -> dict:
     return data
 
 
-def invalid_side(label: str, revision: str, problems: list, path_prefix: Optional[str] = None) -> str:
+def invalid_side(label: str, revision: str, problems: list) -> str:
     """The message for a side of a diff that is not a valid knowledge base, with its problems."""
     lines = [f"kbgen diff: error: {label} ({one_line(revision)}) is not a valid knowledge base; "
              f"{len(problems)} problem(s), so it is not diffed:"]

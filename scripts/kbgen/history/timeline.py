@@ -11,7 +11,6 @@ that window are listed by their date and commit subject.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -25,6 +24,10 @@ from .changes import EntryChange, Namer, diff_entities, namer
 
 DEFAULT_RECENT_COMMITS = 50
 """How many of the newest commits ``/changes/`` and the feed cover, and whose changes are read claim by claim."""
+
+CHANGES_SHOWN_PER_COMMIT = 100
+"""The most changes ``/changes/`` and the feed list for one commit (a first import adds every
+entry); the rest are counted, and each entry's page still lists its own."""
 
 _FOLDER_TYPES = {folder: type_ for type_, folder in vocab.FOLDERS.items()}
 _STATUS_ACTIONS = {"A": "added", "M": "changed", "D": "removed", "R": "renamed"}
@@ -159,7 +162,12 @@ def read_history(root: Path, kb: KnowledgeBase, recent_commits: int = DEFAULT_RE
 def _read_claims(root: Path, kb: KnowledgeBase, history: History, recent_files: list[tuple[git.FileChange, Change]]) -> None:
     """Each recent change claim by claim, and each tombstone's title: the old versions of only
     those files, in one ``git cat-file --batch``."""
-    wanted = [blob for file, _ in recent_files for blob in (file.old_blob, file.new_blob) if blob]
+    # An addition of an entry that is still there reads by its name now: its first version is not
+    # read at all (a knowledge base's first commit adds every file).
+    added_now = {id(change) for file, change in recent_files
+                 if file.status == "A" and change.id in kb.entities[change.type]}
+    wanted = [blob for file, change in recent_files if id(change) not in added_now
+              for blob in (file.old_blob, file.new_blob) if blob]
     blobs = git.Blobs(root).read(wanted + [t.blob for t in history.tombstones if t.blob])
     parsed: dict[tuple[str, str], Optional[Entity]] = {}
     known: dict[tuple[str, str], str] = {}  # names of entries no longer in the knowledge base, from their old versions
@@ -175,8 +183,12 @@ def _read_claims(root: Path, kb: KnowledgeBase, history: History, recent_files: 
         return parsed[(path, blob)]
 
     # Every version parsed first, so that a reference to an entry deleted since reads by its old name.
-    versions = [(entity(file.old_path, file.old_blob), entity(file.path, file.new_blob)) for file, _ in recent_files]
+    versions = [(entity(file.old_path, file.old_blob), entity(file.path, file.new_blob)) if id(change) not in added_now
+                else (None, None) for file, change in recent_files]
     for (_, change), (old, new) in zip(recent_files, versions):
+        if id(change) in added_now:
+            change.change = EntryChange(change.type, change.id, kb.get(change.type, change.id).title, "added")
+            continue
         found = diff_entities(old, new, name)
         if found is None or (old is None and new is None):
             # Not valid on its own at one end, or only its layout changed: the commit's subject tells.

@@ -20,7 +20,7 @@ from ..core import vocab
 from ..core.urls import Urls
 from ..exports import data_files
 from ..exports.atom import changes_feed
-from ..history.timeline import History
+from ..history.timeline import CHANGES_SHOWN_PER_COMMIT, History
 from ..link import KnowledgeBase
 from ..model import Entity
 from ..model.schema import TAGS_SCHEMA, entity_schema, schema_files, schema_path
@@ -153,7 +153,7 @@ def history_pages(kb: KnowledgeBase, env: Environment, history: History, urls: U
         if changes:
             days.setdefault(commit.day, []).append((commit, changes))
     files = [PlannedFile(paths.CHANGES, rendering(env, "changes.md.j2", page=paths.CHANGES, kb=kb, history=history,
-                                                  days=list(days.items()))),
+                                                  days=list(days.items()), shown=CHANGES_SHOWN_PER_COMMIT)),
              PlannedFile(paths.feed("changes"), lambda: changes_feed(history, urls, site_name))]
     taken = {paths.entity_page(t, e.id) for t in vocab.ENTITY_TYPES for e in kb.all(t)}
     taken |= {paths.entity_page(t, former) for t in vocab.ENTITY_TYPES for e in kb.all(t) for former in e.former_ids}
