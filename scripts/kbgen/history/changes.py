@@ -50,6 +50,8 @@ class Claim:
         if self.action == "changed":
             if self.old == NOTHING:
                 return f"{self.text}: {self.new}"
+            if self.new == NOTHING:
+                return f"{self.text} removed (was {self.old})"
             return f"{self.text}: {self.old} → {self.new}"
         citing = (", citing " + ", ".join(f"“{q}”" for q in self.quotes)) if self.quotes else ""
         return f"{self.text} {self.action}{citing}"

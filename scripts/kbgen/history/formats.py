@@ -48,6 +48,8 @@ def markdown_diff(changes: list[EntryChange], base: str, head: str) -> str:
         for claim in change.claims:
             if claim.action == "changed" and claim.old == NOTHING:
                 lines.append(f"  - {_md(claim.text)}: {_md(claim.new or '')}")
+            elif claim.action == "changed" and claim.new == NOTHING:
+                lines.append(f"  - {_md(claim.text)} *removed* (was {_md(claim.old or '')})")
             elif claim.action == "changed":
                 lines.append(f"  - {_md(claim.text)}: {_md(claim.old or '')} → {_md(claim.new or '')}")
             else:

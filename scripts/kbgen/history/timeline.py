@@ -19,6 +19,7 @@ from ..core import urls, vocab
 from ..link import KnowledgeBase
 from ..model import Entity, build_entity
 from ..source import EntityFile, read_file
+from ..source.files import MAX_FILE_BYTES
 from . import git
 from .changes import EntryChange, Namer, diff_entities, namer
 
@@ -105,7 +106,7 @@ def _key_of(path: str) -> Optional[tuple[str, str]]:
 def _entity(path: str, raw: Optional[bytes]) -> Optional[Entity]:
     """One old version of an entity file as its entity (None when it was not valid on its own)."""
     key = _key_of(path)
-    if raw is None or key is None:
+    if raw is None or key is None or len(raw) > MAX_FILE_BYTES:  # the limit the current files are read with
         return None
     document = read_file(EntityFile(path, path, *key), raw).document
     return build_entity(document)[0] if document is not None else None
