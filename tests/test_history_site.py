@@ -182,3 +182,22 @@ def test_outside_git_the_changes_page_says_history_is_unavailable(tmp_path):
     result = kbgen("generate", "--root", str(make_knowledge_base(tmp_path / "kb")), "--out", str(out))
     assert result.returncode == 0 and "History is unavailable" in result.stderr
     assert "History is unavailable&#58; the knowledge base is not in a git repository" in (out / "changes.md").read_text(encoding="utf-8")
+
+
+def test_a_commit_subject_is_inert_text_on_every_page_and_in_the_feed(tmp_path):
+    root = make_knowledge_base(tmp_path / "kb", {"entities/actors/lake-watch.yml": "name: Lake Watch\nkind: armed-group\n"
+                                                 "summary: A fictional patrol used in kbgen's tests.\n"})
+    git(root, "init", "--quiet")
+    git(root, "add", "-A")
+    git(root, "commit", "--quiet", "-m", "Start")
+    (root / "entities/actors/lake-watch.yml").unlink()
+    subject = "<script>alert(1)</script> [x](javascript:alert(1)) {{ 7*7 }}"
+    git(root, "commit", "--quiet", "-am", subject, day=2)
+    out = tmp_path / "out"
+    assert kbgen("generate", "--root", str(root), "--out", str(out)).returncode == 0
+    for page_file in ("changes.md", "actors/lake-watch.md"):
+        text = (out / page_file).read_text(encoding="utf-8")
+        assert "<script" not in text and "](javascript" not in text and "49" not in text, page_file
+        assert "&lt;script&gt;" in text or "&#60;script&#62;" in text, page_file
+    feed = feedparser.parse((out / "changes.atom").read_bytes())
+    assert not feed.bozo and feed.entries[0].title == subject
