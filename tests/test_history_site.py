@@ -201,3 +201,19 @@ def test_a_commit_subject_is_inert_text_on_every_page_and_in_the_feed(tmp_path):
         assert "&lt;script&gt;" in text or "&#60;script&#62;" in text, page_file
     feed = feedparser.parse((out / "changes.atom").read_bytes())
     assert not feed.bozo and feed.entries[0].title == subject
+
+
+def test_a_rename_without_former_ids_leaves_a_page_pointing_at_the_new_one(tmp_path):
+    root = make_knowledge_base(tmp_path / "kb", {"entities/actors/lake-watch.yml": "name: Lake Watch\nkind: armed-group\n"
+                                                 "summary: A fictional patrol used in kbgen's tests.\n"})
+    git(root, "init", "--quiet")
+    git(root, "add", "-A")
+    git(root, "commit", "--quiet", "-m", "Start")
+    git(root, "mv", "entities/actors/lake-watch.yml", "entities/actors/lake-patrol.yml")
+    git(root, "commit", "--quiet", "-m", "Call the Lake Watch by its id lake-patrol", day=2)
+    out = tmp_path / "out"
+    assert kbgen("generate", "--root", str(root), "--out", str(out)).returncode == 0
+    tombstone = (out / "actors/lake-watch.md").read_text(encoding="utf-8")
+    assert "2 July 2025" in tombstone and 'It is now <a href="../lake-patrol/">Lake Watch</a>.' in tombstone
+    history = (out / "actors/lake-patrol.md").read_text(encoding="utf-8")
+    assert "renamed from lake-watch" in history and "1 July 2025</time> — added" in history
