@@ -20,7 +20,10 @@ measures, in one run:
 - the same two builds with the kbgen option ``search: pagefind`` (Pagefind's chunked index in
   place of Material's search, what the README recommends for large knowledge bases): the bare
   build without a search plugin, then Pagefind run on its site, as the plugin runs it;
-- the site's size, its largest page and its search index, and the size of Pagefind's index.
+- the site's size, its largest page and its search index, and the size of Pagefind's index;
+- the cost of history (``--history``, on by default): the knowledge base committed to a git
+  repository of its own with a synthetic history of 200 commits (edits, additions, deletions),
+  built with the plugin's ``history`` option on and off, and the ratio (target: at most 1.10).
   ``--search-only SITE`` times the searches of a built site in Chromium.
 
 It prints a table and writes it as JSON (``build/bench/results.json``).
@@ -568,6 +571,95 @@ def serve_edits(root: Path, config: Path, work: Path) -> dict:
     return result
 
 
+HISTORY_COMMITS = 200
+
+
+def make_history(root: Path, commits: int = HISTORY_COMMITS, seed: int = 15) -> dict:
+    """``root`` (a knowledge base) made a git repository with ``commits`` commits: the knowledge base,
+    then edits of a few entries' summaries, a new actor added every tenth commit and removed ten later."""
+    rng = random.Random(seed)
+    env = {**ENV, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "Bench",
+           "GIT_COMMITTER_EMAIL": "bench@example.org", "GIT_CONFIG_GLOBAL": os.devnull}
+
+    def git(*args: str, day: int = 0) -> None:
+        stamp = f"{1735689600 + day * 3600} +0000"  # 1 January 2025, one commit an hour
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                       env={**env, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
+
+    shutil.rmtree(root / ".git", ignore_errors=True)
+    git("init", "--quiet")
+    git("add", "-A")
+    git("commit", "--quiet", "-m", "Start the knowledge base")
+    actors = sorted((root / "entities" / "actors").glob("*.yml"))
+    edited = added = removed = 0
+    extra: list[Path] = []
+    for n in range(1, commits):
+        if n % 10 == 0:
+            new = root / "entities" / "actors" / f"bench-added-{n:04d}.yml"
+            _dump(new, {"name": f"Added actor {n}", "kind": "person", "summary": _prose(rng, 20)})
+            extra.append(new)
+            added += 1
+            subject = f"Add actor {n}"
+        elif n % 10 == 5 and extra:
+            extra.pop(0).unlink()
+            removed += 1
+            subject = f"Remove an actor added by mistake ({n})"
+        else:
+            for path in rng.sample(actors, 3):
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+                data["summary"] = data["summary"] + f" Revised {n}."
+                _dump(path, data)
+                edited += 1
+            subject = f"Revise three summaries ({n})"
+        git("add", "-A")
+        git("commit", "--quiet", "-m", subject, day=n)
+    return {"commits": commits, "files_edited": edited, "actors_added": added, "actors_removed": removed}
+
+
+def bench_history(size: int, work: Path, build_repeat: int) -> dict:
+    """The build of a knowledge base with 200 commits of history, with the plugin's ``history`` on and off."""
+    root = work / f"kb-{size}-history"
+    print(f"[{size}] writing synthetic knowledge base with {HISTORY_COMMITS} commits of history to {root}", file=sys.stderr)
+    make_knowledge_base(root, size)
+    result: dict = {"history": make_history(root)}
+    docs = hand_written_docs(work / f"docs-{size}-history")
+    for key, history in (("build_history_s", True), ("build_no_history_s", False)):
+        config = site_config(root, docs, work / f"site-{size}-history", True)
+        for entry in config["plugins"]:
+            if isinstance(entry, dict) and "kbgen" in entry:
+                entry["kbgen"]["history"] = history
+        path = work / f"mkdocs-{size}-{key}.yml"
+        path.write_text(yaml.safe_dump(config, sort_keys=False))
+        runs = [fresh_build(path, work / f"site-{size}-history", work) for _ in range(build_repeat)]
+        result[key] = median([w for w, _ in runs])
+        result[key.replace("_s", "_cpu_s")] = median(CPU_SECONDS.pop("mkdocs build"))
+        print(f"[{size}] {key.replace('_', ' ')} {result[key]:.1f}s", file=sys.stderr)
+    out = subprocess.run([sys.executable, "-c", HISTORY_READ_SCRIPT, str(root)], env=ENV, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(out.stderr)
+    result.update(json.loads(out.stdout))
+    result["history_over_no_history"] = result["build_history_s"] / result["build_no_history_s"]
+    result["history_over_no_history_cpu"] = result["build_history_cpu_s"] / result["build_no_history_cpu_s"]
+    print(f"[{size}] history: build ×{result['history_over_no_history']:.3f} (CPU ×{result['history_over_no_history_cpu']:.3f}), "
+          f"reading it {result['read_history_s']:.2f}s", file=sys.stderr)
+    return result
+
+
+# Reading the history alone (one git log pass, one cat-file process), in the process that checked the knowledge base.
+HISTORY_READ_SCRIPT = r"""
+import json, sys, time
+from pathlib import Path
+from kbgen.pipeline import read_knowledge_base
+from kbgen.history.timeline import read_history
+root = Path(sys.argv[1])
+kb = read_knowledge_base(root)
+start = time.perf_counter()
+history = read_history(root, kb)
+print(json.dumps({"read_history_s": time.perf_counter() - start, "tombstones": len(history.tombstones),
+                  "recent_changes": sum(len(c) for _, c in history.recent)}))
+"""
+
+
 SEARCH_QUERIES = ["militia", "Actor 4321", "smuggling pipeline"]
 
 
@@ -637,6 +729,8 @@ def search_responsiveness(site: Path) -> dict:
 
 
 ROWS = [
+    ("history_over_no_history", "build with 200 commits of history / without (target ≤ 1.10)",
+     lambda r: f"{r['history_over_no_history']:.3f} (CPU {r['history_over_no_history_cpu']:.3f})"),
     ("entities", "entities (+ sources)", lambda r: f"{r['entities']:,} (+{r['counts']['sources']})"),
     ("pages", "generated files", lambda r: f"{r['pages']:,}"),
     ("validate_s", "kbgen validate, s (CPU s)", lambda r: f"{r['validate_s']:.2f} ({r['validate_cpu_s']:.2f})"),
@@ -690,6 +784,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=None, help="JSON results (default WORK/results.json)")
     parser.add_argument("--serve-only", action="store_true",
                         help="only the edit -> served times of `mkdocs serve --dirty` (and its first build)")
+    parser.add_argument("--history-only", action="store_true",
+                        help="only the cost of history: builds with 200 commits of history, with and without it")
     parser.add_argument("--search-only", type=Path, metavar="SITE",
                         help="only time Material's search in Chromium on an already built site (needs playwright)")
     args = parser.parse_args()
@@ -707,7 +803,12 @@ def main() -> int:
                                                          work / f"site-{size}-serve", True), sort_keys=False))
             print(json.dumps({"entities": size, **serve_edits(root, config, work)}))
         return 0
-    results = [bench_size(size, args.work.resolve(), args.repeat, args.build_repeat) for size in args.sizes]
+    if args.history_only:
+        history = {size: bench_history(size, args.work.resolve(), args.build_repeat) for size in args.sizes}
+        print(json.dumps(history, indent=1))
+        return 0
+    results = [{**bench_size(size, args.work.resolve(), args.repeat, args.build_repeat),
+                **bench_history(size, args.work.resolve(), args.build_repeat)} for size in args.sizes]
     out = args.out or args.work / "results.json"
     out.write_text(json.dumps({"machine": {"cpus": os.cpu_count()}, "repeat": args.repeat,
                                "build_repeat": args.build_repeat, "results": results}, indent=1) + "\n")

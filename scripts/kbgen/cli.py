@@ -21,6 +21,10 @@ def _validate(args) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
+    from .link.retired import retired_reference_warnings
+
+    for warning in retired_reference_warnings(kb, args.root):
+        print(warning.github() if args.format == "github" else str(warning))
     counts = ", ".join(f"{folders[t]}: {len(kb.entities[t])}" for t in kb.entities)
     print(f"knowledge base is valid: {counts}", file=sys.stderr)
     return 0
@@ -28,6 +32,7 @@ def _validate(args) -> int:
 
 def _generate(args) -> int:
     from .core.urls import Urls
+    from .history.timeline import read_history
     from .pipeline import render_site, write_files
     from .site.history import last_changed
 
@@ -36,7 +41,11 @@ def _generate(args) -> int:
         for problem in problems:
             print(problem)
         return 1
-    files = render_site(kb, args.templates, last_changed(args.root), urls=Urls(directory_urls=args.directory_urls))
+    history = read_history(args.root, kb)
+    if not history.available:
+        print(f"kbgen: {history.note}", file=sys.stderr)
+    files = render_site(kb, args.templates, last_changed(args.root), urls=Urls(directory_urls=args.directory_urls),
+                        history=history)
     count = write_files(files, args.out)
     print(f"wrote {count} files to {args.out}", file=sys.stderr)
     return 0
@@ -92,6 +101,33 @@ def _export(args) -> int:
     return 0
 
 
+def _diff(args) -> int:
+    from .history.changes import diff_knowledge_bases
+    from .history.formats import WRITERS, invalid_side
+    from .history.git import GitError
+    from .pipeline import check_revision
+
+    sides = []
+    for label, side in (("BASE", args.base), ("HEAD", args.head)):
+        try:
+            if side is None:  # the working tree
+                kb, problems = check_knowledge_base(args.root)
+                side = "the working tree"
+            elif (Path(side) / "entities").is_dir() and not side.startswith("-"):
+                kb, problems = check_knowledge_base(Path(side))
+            else:
+                kb, problems = check_revision(args.root, side)
+        except GitError as error:
+            args.parser.error(str(error))
+        if problems:
+            sys.stderr.write(invalid_side(label, side, problems))
+            return 1
+        sides.append((kb, side))
+    (old, base), (new, head) = sides
+    sys.stdout.write(WRITERS[args.format](diff_knowledge_bases(old, new), base, head))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kbgen", description="Validate a YAML knowledge base and generate its site pages.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -128,6 +164,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, default=None,
                         help="file to write (json, stix; default: standard output) or folder (csv, required)")
     export.set_defaults(run=_export, parser=export)
+
+    diff = commands.add_parser("diff", help="what changed between two git revisions (or folders), as entries and claims")
+    diff.add_argument("base", metavar="BASE", help="a git revision (branch, tag, commit) or a folder holding entities/")
+    diff.add_argument("head", metavar="HEAD", nargs="?", default=None,
+                      help="a git revision or a folder (default: the working tree under --root)")
+    diff.add_argument("--root", type=Path, default=Path("."), help="folder holding entities/, in the git repository (default: .)")
+    diff.add_argument("--format", choices=["text", "markdown", "json"], default="text",
+                      help="text for a terminal, markdown for a pull request's summary, json for tools")
+    diff.set_defaults(run=_diff, parser=diff)
     return parser
 
 

@@ -152,3 +152,18 @@ def write_files(files: Iterable["GeneratedFile"], out: Path) -> int:
         target.write_text(generated.content, encoding="utf-8")
         count += 1
     return count
+
+
+def check_revision(root: Path, revision: str) -> tuple[KnowledgeBase, list[Problem]]:
+    """:func:`check_knowledge_base` of the knowledge base as it was at a git ``revision`` of the
+    repository holding ``root`` (its ``entities/`` written to a temporary folder; problems name
+    the files as they are in the repository). An unknown revision is a
+    :class:`kbgen.history.git.GitError`."""
+    import tempfile
+
+    from .history import git
+
+    commit = git.resolve_commit(root, revision)
+    with tempfile.TemporaryDirectory(prefix="kbgen-diff-") as folder:
+        git.write_tree(root, commit, Path(folder))
+        return check_knowledge_base(Path(folder))

@@ -48,3 +48,15 @@ def did_you_mean(word: str, candidates: Iterable[str], n: int = 3) -> str:
     if not matches:
         return ""
     return " (did you mean " + ", ".join(f"'{m}'" for m in matches) + "?)"
+
+
+@dataclass(frozen=True, order=True)
+class Caution(Problem):
+    """A problem that does not make the knowledge base invalid (``warning:``), e.g. an active entry
+    that refers to a retired one: reported, never a reason to stop a build."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: warning: {one_line(self.message)}"
+
+    def github(self) -> str:
+        return super().github().replace("::error ", "::warning ", 1)

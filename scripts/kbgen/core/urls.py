@@ -84,6 +84,9 @@ def tag_group_page(tag: str, *groups: str) -> str:
     return "/".join((f"tags/{tag}", *groups)) + ".md" if groups else tag_page(tag)
 
 
+CHANGES = "changes.md"
+"""The recent changes, from git (:mod:`kbgen.history`), served at ``/changes/``; its feed is ``feed("changes")``."""
+
 VOCABULARIES = "editors/vocabularies.md"
 """The fields and vocabularies page of the editor guide, generated from the code."""
 

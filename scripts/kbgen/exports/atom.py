@@ -1,4 +1,4 @@
-"""Atom feeds (RFC 4287): ``/events.atom`` and ``/recommendations.atom``.
+"""Atom feeds (RFC 4287): ``/events.atom``, ``/recommendations.atom`` and ``/changes.atom``.
 
 They live at the site root because every page links them with ``<link rel="alternate">``, and
 Material's JavaScript fetches ``sitemap.xml`` beside each such link (to map language
@@ -22,9 +22,10 @@ references resolved against the document's base) and feed readers resolve.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import xml.etree.ElementTree as ET
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..core import urls as paths
 from ..core.prose import render_prose
@@ -32,6 +33,11 @@ from ..core.urls import Urls
 from ..link import KnowledgeBase
 from ..model import Entity
 from .common import EPOCH, evidence_date, stable_uuid, timestamp
+
+from ..history.timeline import CHANGES_SHOWN_PER_COMMIT
+
+if TYPE_CHECKING:
+    from ..history.timeline import History
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -102,3 +108,28 @@ def recommendations_feed(kb: KnowledgeBase, urls: Urls = Urls(), site_name: Opti
                                      f"{rec.title} ({status})", when, f"Status: {status}. Addressed to {kb.get('actor', rec.addressee).title}.",
                                      [rec.status, *rec.instruments, *rec.tags], urls)))
     return _feed("recommendations", "Recommendations", entries, paths.section_index("recommendation"), urls, site_name)
+
+
+def changes_feed(history: "History", urls: Urls = Urls(), site_name: Optional[str] = None) -> str:
+    """The recent changes (``/changes/``), one entry per commit, newest first, dated by the commit:
+    its subject as the title, each entry's change as a line of the content, linked to the entry.
+    Without history (a shallow clone, no git) the feed holds no entry."""
+    entries = []
+    for commit, changes in history.recent:
+        if not changes:
+            continue
+        entry = ET.Element("entry")
+        _text(entry, "id", f"urn:uuid:{stable_uuid(f'commit/{commit.hash}')}")
+        _text(entry, "title", commit.subject or commit.hash[:12])
+        when = dt.datetime.fromisoformat(commit.time).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        _text(entry, "updated", when)
+        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(paths.CHANGES)})
+        shown, more = changes[:CHANGES_SHOWN_PER_COMMIT], len(changes) - CHANGES_SHOWN_PER_COMMIT
+        lines = [f"{change.title} ({change.type}): {change.summary()}" for change in shown]
+        tail = f" … and {more} more changes" if more > 0 else ""
+        _text(entry, "summary", "; ".join(lines) + tail, type="text")
+        items = "".join(f'<li><a href="{html.escape(urls.absolute(change.page))}">{html.escape(change.title)}</a> '
+                        f"({change.type}): {html.escape(change.summary())}</li>" for change in shown)
+        _text(entry, "content", f"<ul>{items}</ul>{html.escape(tail)}", type="html")  # escaped by ElementTree, as type="html" requires
+        entries.append((when, entry))
+    return _feed("changes", "Changes", entries, paths.CHANGES, urls, site_name)

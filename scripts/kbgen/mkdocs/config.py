@@ -5,6 +5,7 @@ from __future__ import annotations
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from ..history.timeline import DEFAULT_RECENT_COMMITS
 from ..site.indexes import DEFAULT_INDEX_PAGE_ENTRIES
 
 
@@ -40,3 +41,12 @@ class KbgenConfig(Config):
     for large knowledge bases, whose whole index takes the browser long to load; it replaces
     Material's search plugin, which must then be removed from ``plugins``, and needs
     ``pip install 'pagefind[bin]'`` (kbgen's ``pagefind`` extra)."""
+
+    history = c.Type(bool, default=True)
+    """Read the knowledge base's history from git at build time: ``/changes/``, ``/changes.atom``, each
+    entry's History section and a page at each deleted entry's old address. In a shallow clone (or
+    outside git) the site still builds, and says that history is unavailable."""
+
+    recent_commits = _AtLeastOne(default=DEFAULT_RECENT_COMMITS)
+    """How many of the newest commits ``/changes/`` and its feed cover, read claim by claim; older
+    changes are listed on entry pages by their date and commit subject only."""

@@ -28,6 +28,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import runtime
 from ..core.urls import Urls
+from ..history.timeline import read_history
+from ..link.retired import retired_reference_warnings
 from ..pipeline import check_knowledge_base, render_context
 from ..site.history import last_changed
 from ..site.plan import plan_site
@@ -86,8 +88,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             for problem in problems:
                 log.error(str(problem))
             raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
+        for warning in retired_reference_warnings(kb, self.root):
+            log.info(f"kbgen: {warning}")  # a warning would stop `mkdocs build --strict`; this is no error
+        history = read_history(self.root, kb, self.config.recent_commits) if self.config.history else None
+        if history is not None and not history.available:
+            log.info(f"kbgen: {history.note}")
+        # Under serve, the history is part of every file's context: a new commit renders them again.
         options = dict(urls=Urls(config.use_directory_urls, config.site_url), site_name=config.site_name,
-                       index_page_entries=self.config.index_page_entries)
+                       index_page_entries=self.config.index_page_entries, history=history)
         plan = plan_site(kb, self.templates, last_changed(self.root), bytecode_cache=runtime.TEMPLATE_CODE, **options)
         if not self.one_off_build:
             return self._serve_files(files, config, plan, render_context(self.templates, **options))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Optional, Union, get_args
+from typing import Annotated, Any, ClassVar, Literal, Optional, Union, get_args
 
 from pydantic import (
     AfterValidator,
@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
+    model_validator,
 )
 
 from ..core import vocab
@@ -229,8 +230,46 @@ class Entity(Strict):
         return notes
 
 
+RETIREMENT_STATUSES = {
+    "withdrawn": "no longer stands: its evidence was corrected or misread",
+    "superseded": "replaced by another entry of the same type (replaced_by)",
+}
+"""Why an entry is retired: its page stays (links from outside never break) with a banner."""
+
+
+def _retirement(type_: str) -> type[BaseModel]:
+    """The ``retired`` field's model for one type: ``replaced_by`` names an entry of the same type."""
+
+    class Retirement(Strict):
+        status: Literal[tuple(RETIREMENT_STATUSES)] = Field(description="withdrawn (it no longer stands) or "
+                                                                   "superseded (another entry replaces it).")
+        reason: Text = Field(description="Why it was retired, in a sentence a reader understands.")
+        replaced_by: Annotated[Optional[Slug], Ref(type_, "replaced by", "replaces")] = Field(
+            None, description=f"The id of the {type_} that replaces it (required when superseded).")
+        date: Optional[Date] = Field(None, description="When it was retired, as an EDTF date.")
+        target_type: ClassVar[str] = type_
+
+        @model_validator(mode="after")
+        def _replacement_given(self):
+            if self.status == "superseded" and self.replaced_by is None:
+                raise ValueError("a superseded entry needs 'replaced_by': the id of the entry that replaces it")
+            return self
+
+    Retirement.__name__ = Retirement.__qualname__ = f"{type_.capitalize()}Retirement"
+    return Retirement
+
+
+# Module attributes under the classes' own names: entities cross process boundaries by pickle.
+ActorRetirement, EventRetirement, RecommendationRetirement, SourceRetirement = (
+    _retirement(t) for t in ("actor", "event", "recommendation", "source"))
+
+RETIRED_DESCRIPTION = ("Marks the entry as retired (withdrawn or superseded): its page stays with a banner, "
+                       "it is listed apart and left out of search and graphs, and active entries referring to it get a warning.")
+
+
 class Actor(Entity):
     type: Literal["actor"] = "actor"
+    retired: Optional[ActorRetirement] = Field(None, description=RETIRED_DESCRIPTION)
     name: Text = Field(description="The actor's usual name in English, as the source gives it.")
     kind: ActorKind
     summary: Summary
@@ -244,6 +283,7 @@ class Actor(Entity):
 
 class Event(Entity):
     type: Literal["event"] = "event"
+    retired: Optional[EventRetirement] = Field(None, description=RETIRED_DESCRIPTION)
     title_: Title
     date: Date
     kind: EventKind
@@ -263,6 +303,7 @@ class Event(Entity):
 
 class Recommendation(Entity):
     type: Literal["recommendation"] = "recommendation"
+    retired: Optional[RecommendationRetirement] = Field(None, description=RETIRED_DESCRIPTION)
     title_: Title
     addressee: Annotated[Slug, Ref("actor", "addressed to", "recommendations addressed to it"),
                          Field(description="The id of the actor the recommendation is addressed to.")]
@@ -283,6 +324,7 @@ class Recommendation(Entity):
 
 class Source(Entity):
     type: Literal["source"] = "source"
+    retired: Optional[SourceRetirement] = Field(None, description=RETIRED_DESCRIPTION)
     title_: Title
     published: Date
     author: Optional[Text] = Field(None, description="Who wrote the source.")

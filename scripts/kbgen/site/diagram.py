@@ -82,6 +82,9 @@ def neighbourhood(kb: KnowledgeBase, entity: Entity) -> tuple[list[Node], list[E
                               if b.entity.type in DRAWN_TYPES)
     for other in referrers:
         links.update(dict.fromkeys(link for link in _links_from(kb.get(*other), kb) if link.target == key))
+    # Retired entries stay out of other entries' neighbourhoods (their own page still draws theirs).
+    links = {link: None for link in links
+             if getattr(kb.get(*(link.target if link.source == key else link.source)), "retired", None) is None}
     keys = [key] + [link.target for link in links] + [link.source for link in links]
     nodes = [Node(kb.get(*k)) for k in dict.fromkeys(keys)]
     return nodes, list(links)

@@ -21,6 +21,8 @@ from ..core import urls as paths
 from ..core import vocab
 from ..core.urls import Urls
 from ..exports import data_files
+from ..exports.atom import changes_feed
+from ..history.timeline import CHANGES_SHOWN_PER_COMMIT, History
 from ..link import KnowledgeBase
 from ..model import Entity
 from ..model.schema import TAGS_SCHEMA, entity_schema, schema_files, schema_path
@@ -54,6 +56,7 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
               last_updated: Optional[dict[str, str]] = None, *,
               urls: Urls = Urls(), site_name: Optional[str] = None,
               index_page_entries: int = indexes.DEFAULT_INDEX_PAGE_ENTRIES,
+              history: Optional[History] = None,
               bytecode_cache: Optional[BytecodeCache] = None) -> list[PlannedFile]:
     """Every generated page and data file, in a stable order, each rendered when asked.
 
@@ -62,11 +65,15 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     says how pages are addressed (directory URLs or not) and where the site is published, which
     makes feed links and citations absolute; ``site_name`` names the site in citations and feeds.
     A section index or a tag's page listing more than ``index_page_entries`` entities is split
-    into pages (:mod:`kbgen.site.indexes`). ``bytecode_cache``: Jinja's, templates compiled before.
+    into pages (:mod:`kbgen.site.indexes`). ``history`` (:func:`kbgen.history.timeline.read_history`)
+    gives ``/changes/``, its feed, each entry's History section and the pages of deleted entries;
+    without it they say that history is unavailable. ``bytecode_cache``: Jinja's,
+    templates compiled before.
     """
     env = make_environment(templates, urls, site_name, bytecode_cache)
     last_updated = last_updated or {}
     everything = functools.cache(partial(dependencies.everything, kb))
+    history = history or History(False, "History was not read for this build.")
 
     def entity_page(entity: Entity) -> PlannedFile:
         path = paths.entity_page(entity.type, entity.id)
@@ -76,7 +83,8 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
 
         def render() -> str:
             return env.get_template(f"{entity.type}.md.j2").render(
-                page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity), updated=updated)
+                page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity), updated=updated,
+                history=history.of(entity))
         return PlannedFile(path, render, source, records(entity, updated))
 
     made: dict[tuple[str, str, str], Callable[[], dependencies.Record]] = {}
@@ -96,6 +104,7 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
         files.append(PlannedFile(f"{name}.md", rendering(env, f"{name}.md.j2", page=f"{name}.md", kb=kb), inputs=everything))
     files += tag_pages(kb, env, index_page_entries)
     files += redirect_pages(kb, env, urls)
+    files += history_pages(kb, env, history, urls, site_name)
     schema_paths = {**{t: paths.schema_file(schema_path(t)) for t in vocab.ENTITY_TYPES}, "tags": paths.schema_file(TAGS_SCHEMA)}
     files.append(PlannedFile(paths.VOCABULARIES, lambda: env.get_template("vocabularies.md.j2").render(
         page=paths.VOCABULARIES, schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES}, schema_files=schema_paths),
@@ -117,15 +126,24 @@ def rendering(env: Environment, template: str, **context: Any) -> Callable[[], s
 def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int,
                 everything: Optional[Callable[[], dependencies.Record]] = None) -> list[PlannedFile]:
     """A section's index: one page while it lists at most ``limit`` entities, else the split pages."""
-    entities = kb.all(type_)
+    entities = [entity for entity in kb.all(type_) if entity.retired is None]
+    retired = rendering(env, "retired-entries.md.j2", page=paths.section_index(type_), kb=kb, type=type_,
+                        retired=[entity for entity in kb.all(type_) if entity.retired is not None])
     split = indexes.split_index(type_, entities, limit, actor_name=lambda id_: kb.get("actor", id_).name)
     if split is None:
         path = paths.section_index(type_)
-        return [PlannedFile(path, rendering(env, f"{vocab.FOLDERS[type_]}-index.md.j2", page=path, kb=kb, type=type_,
-                                            entities=entities), inputs=everything)]
-    return [PlannedFile(page.path, rendering(env, "index-page.md.j2", page=page.path, index=page, kb=kb, type=type_),
-                        inputs=partial(dependencies.index_record, kb, page))
+        return [PlannedFile(path, _followed_by(rendering(env, f"{vocab.FOLDERS[type_]}-index.md.j2", page=path, kb=kb,
+                                                         type=type_, entities=entities), retired), inputs=everything)]
+    # The section's first page also lists its retired entries: it reads them all.
+    return [PlannedFile(page.path, _followed_by(rendering(env, "index-page.md.j2", page=page.path, index=page, kb=kb, type=type_),
+                                                retired if page.path == paths.section_index(type_) else None),
+                        inputs=everything if page.path == paths.section_index(type_) else partial(dependencies.index_record, kb, page))
             for page in indexes.pages(split)]
+
+
+def _followed_by(render: Callable[[], str], after: Optional[Callable[[], str]]) -> Callable[[], str]:
+    """A page's rendering with another part after it (a section's retired entries, listed apart)."""
+    return render if after is None else (lambda: render() + after())
 
 
 def tag_pages(kb: KnowledgeBase, env: Environment, limit: int) -> list[PlannedFile]:
@@ -154,3 +172,23 @@ def redirect_pages(kb: KnowledgeBase, env: Environment, urls: Urls) -> list[Plan
                     inputs=partial(lambda e, former: ((f"{e.type}/{e.id}", kb.version(e.type, e.id)), ("former", former)),
                                    entity, former)))
     return pages
+
+
+def history_pages(kb: KnowledgeBase, env: Environment, history: History, urls: Urls,
+                  site_name: Optional[str]) -> list[PlannedFile]:
+    """``/changes/`` (by day, then by commit), its feed, and a page at each deleted entry's old address."""
+    days: dict[str, list] = {}
+    for commit, changes in history.recent:
+        if changes:
+            days.setdefault(commit.day, []).append((commit, changes))
+    files = [PlannedFile(paths.CHANGES, rendering(env, "changes.md.j2", page=paths.CHANGES, kb=kb, history=history,
+                                                  days=list(days.items()), shown=CHANGES_SHOWN_PER_COMMIT)),
+             PlannedFile(paths.feed("changes"), lambda: changes_feed(history, urls, site_name))]
+    taken = {paths.entity_page(t, e.id) for t in vocab.ENTITY_TYPES for e in kb.all(t)}
+    taken |= {paths.entity_page(t, former) for t in vocab.ENTITY_TYPES for e in kb.all(t) for former in e.former_ids}
+    for tombstone in history.tombstones:
+        if tombstone.page not in taken:
+            taken.add(tombstone.page)
+            files.append(PlannedFile(tombstone.page, rendering(env, "tombstone.md.j2", page=tombstone.page, kb=kb,
+                                                               tombstone=tombstone)))
+    return files
