@@ -238,3 +238,23 @@ def test_a_credibility_without_a_source_says_where_it_belongs(tmp_path):
         "entities/events/salt-quay-fire.yml:8:9: error: missing required field 'date_claims.0.citations.0.source' "
         "(the id of a source entity (a file in entities/sources/)); a credibility grades what a source says: name the source",
     ]
+
+
+def test_a_source_that_repeats_another_is_not_counted_as_independent(tmp_path):
+    echo = ("title: Quay Echo, 4 April 2031\npublished: \"2031-04-04\"\n"
+            "notes: A made-up paper that reprints the Harbour Gazette.\nbased_on: [harbour-gazette]\n")
+    text = (GRADED / FIRE).read_text(encoding="utf-8")
+    files = {"entities/sources/quay-echo.yml": echo,
+             FIRE: text + "  - source: quay-echo\n    quote: \"Fire broke out\"\n"}
+    root = make_knowledge_base(tmp_path / "kb", files, base=GRADED)
+    kb, problems = check_knowledge_base(root)
+    assert problems == []
+    page = {f.path: f.content for f in render_site(kb)}["events/salt-quay-fire.md"]
+    assert "2 independent sources" in page  # the Gazette, the Bulletin: the Echo counts as the Gazette
+    files["entities/sources/harbour-gazette.yml"] = (GRADED / "entities/sources/harbour-gazette.yml").read_text() + "based_on: [quay-echo]\n"
+    root = make_knowledge_base(tmp_path / "cycle", files, base=GRADED)
+    assert [str(p) for p in check_knowledge_base(root)[1]] == [
+        "entities/sources/harbour-gazette.yml:6:11: error: 'based_on' makes a cycle: source 'harbour-gazette' ends up "
+        "drawing on itself; name only the sources it takes its information from",
+        "entities/sources/quay-echo.yml:4:11: error: 'based_on' makes a cycle: source 'quay-echo' ends up "
+        "drawing on itself; name only the sources it takes its information from"]
