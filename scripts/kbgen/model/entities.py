@@ -228,7 +228,7 @@ class HoldsClaim(Strict):
     citations: Annotated[list[Citation], _CLAIM_CITATIONS]
 
 
-def _claims(model: type, what: str) -> Any:
+def _claims(what: str) -> Any:
     # Two values at least, checked in the link stage (kbgen.link.claims) with a message of its own;
     # kb.json writes the empty default, so the schemas carry no minimum.
     return Field(default_factory=list, description=(
@@ -250,7 +250,7 @@ class ActorRelation(TypedLink):
     note: Note = None
     certainty: Optional[CertaintyWord] = None
     citations: Citations
-    holds_claims: list[HoldsClaim] = _claims(HoldsClaim, "whether this relation holds")
+    holds_claims: list[HoldsClaim] = _claims("whether this relation holds")
 
     def link_labels(self) -> tuple[str, str]:
         relation = vocab.ACTOR_RELATIONS[self.type]
@@ -263,7 +263,7 @@ class EventRelation(TypedLink):
     note: Note = None
     certainty: Optional[CertaintyWord] = None
     citations: Citations
-    holds_claims: list[HoldsClaim] = _claims(HoldsClaim, "whether this relation holds")
+    holds_claims: list[HoldsClaim] = _claims("whether this relation holds")
 
     def link_labels(self) -> tuple[str, str]:
         relation = vocab.EVENT_RELATIONS[self.type]
@@ -276,7 +276,7 @@ class Participant(TypedLink):
     note: Note = None
     certainty: Optional[CertaintyWord] = None
     citations: Citations
-    role_claims: list[RoleClaim] = _claims(RoleClaim, "this participant's role (role then holds the preferred one)")
+    role_claims: list[RoleClaim] = _claims("this participant's role (role then holds the preferred one)")
 
     def link_labels(self) -> tuple[str, str]:
         return vocab.ROLE_LABELS[self.role], "took part as " + vocab.ROLE_LABELS[self.role]
@@ -343,8 +343,8 @@ class Event(Entity):
         None, description="The id of a larger event this one belongs to.")
     part_of_certainty: Optional[CertaintyWord] = Field(None, description=(
         "How sure the source is that this event is part of the one part_of names (a certainty word); needs part_of."))
-    date_claims: list[DateClaim] = _claims(DateClaim, "the date (date then holds the preferred one)")
-    location_claims: list[TextClaim] = _claims(TextClaim, "the location (location then holds the preferred one)")
+    date_claims: list[DateClaim] = _claims("the date (date then holds the preferred one)")
+    location_claims: list[TextClaim] = _claims("the location (location then holds the preferred one)")
     relations: list[EventRelation] = Field(default_factory=list, description="Typed links to other entities.")
 
     @property
