@@ -258,3 +258,20 @@ def test_a_source_that_repeats_another_is_not_counted_as_independent(tmp_path):
         "drawing on itself; name only the sources it takes its information from",
         "entities/sources/quay-echo.yml:4:11: error: 'based_on' makes a cycle: source 'quay-echo' ends up "
         "drawing on itself; name only the sources it takes its information from"]
+
+
+def test_a_disputed_location_with_no_value_preferred(tmp_path):
+    files = fire_with("location: Salt Quay\n", (
+        "location: Salt Quay or the warehouses behind it\n"
+        "location_claims:\n"
+        "  - value: Salt Quay\n    citations: [{source: harbour-gazette, quote: \"Fire broke out on the Salt Quay\"}]\n"
+        "  - value: The warehouses behind the quay\n    citations: [{source: ridge-bulletin, quote: \"spread to three warehouses\"}]\n"))
+    kb, problems = check_knowledge_base(make_knowledge_base(tmp_path / "kb", files, base=GRADED))
+    assert problems == []
+    generated = {f.path: f.content for f in render_site(kb)}
+    page = html.unescape(generated["events/salt-quay-fire.md"])
+    assert '<tr><td>Location</td><td>Salt Quay or the warehouses behind it <a class="kb-disputed"' in page
+    assert ("<caption>Location — no value preferred</caption>\n<thead><tr><th scope=\"col\">Salt Quay</th>"
+            "<th scope=\"col\">The warehouses behind the quay</th>") in page
+    claims = pandas.read_csv(io.StringIO(generated["data/csv/claims.csv"]), dtype=str, keep_default_na=False)
+    assert claims[claims["field"] == "location"]["value"].tolist() == ["Salt Quay", "The warehouses behind the quay"]
