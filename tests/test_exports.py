@@ -92,7 +92,7 @@ def read_table(text):
 
 def test_csv_tables_read_back_with_csv_and_pandas(kb):
     tables = csv_tables(kb)
-    assert sorted(tables) == ["actors.csv", "citations.csv", "events.csv", "recommendations.csv",
+    assert sorted(tables) == ["actors.csv", "citations.csv", "claims.csv", "events.csv", "recommendations.csv",
                               "relations.csv", "sources.csv"]
     for type_ in ("actor", "event", "recommendation", "source"):
         rows = read_table(tables[f"{type_}s.csv"])

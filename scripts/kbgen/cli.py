@@ -160,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the knowledge base as JSON, CSV tables or a STIX 2.1 bundle")
     export.add_argument("--root", type=Path, default=Path("."), help="folder holding entities/ (default: .)")
     export.add_argument("--format", choices=["json", "csv", "stix"], required=True,
-                        help="json: kb.json; csv: one table per type plus relations.csv and citations.csv; stix: a STIX 2.1 bundle")
+                        help="json: kb.json; csv: one table per type plus relations.csv, citations.csv and claims.csv; stix: a STIX 2.1 bundle")
     export.add_argument("-o", "--output", type=Path, default=None,
                         help="file to write (json, stix; default: standard output) or folder (csv, required)")
     export.set_defaults(run=_export, parser=export)

@@ -95,6 +95,7 @@ KB_SCHEMA = "data/kb.schema.json"
 STIX_BUNDLE = "data/kb.stix.json"
 RELATIONS_TABLE = "data/relations.csv"
 CITATIONS_TABLE = "data/csv/citations.csv"
+CLAIMS_TABLE = "data/csv/claims.csv"
 
 
 def entity_table(type_: str) -> str:

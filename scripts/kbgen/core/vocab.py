@@ -154,3 +154,47 @@ CERTAINTIES = {
 by its sources without qualification."""
 
 CERTAINTY_LABELS = {word: certainty.label for word, certainty in CERTAINTIES.items()}
+
+
+@dataclass(frozen=True)
+class Grade:
+    """One grade of the NATO/Admiralty code (STANAG 2511; FM 2-22.3 appendix B): its name and what it means."""
+
+    label: str
+    description: str
+
+
+RELIABILITIES = {
+    "A": Grade("completely reliable", "No doubt of the source's authenticity, trustworthiness or competency; a history of complete reliability."),
+    "B": Grade("usually reliable", "Minor doubt about authenticity, trustworthiness or competency; a history of valid information most of the time."),
+    "C": Grade("fairly reliable", "Doubt about authenticity, trustworthiness or competency, but it has provided valid information in the past."),
+    "D": Grade("not usually reliable", "Significant doubt about authenticity, trustworthiness or competency, but it has provided valid information in the past."),
+    "E": Grade("unreliable", "Lacking in authenticity, trustworthiness and competency; a history of invalid information."),
+    "F": Grade("reliability cannot be judged", "No basis exists for judging the source's reliability."),
+}
+"""A source's ``reliability``: how far the source itself can be trusted, judged apart from any one thing it says."""
+
+CREDIBILITIES = {
+    "1": Grade("confirmed by other sources", "Confirmed by other independent sources; logical in itself; consistent with other information on the subject."),
+    "2": Grade("probably true", "Not confirmed; logical in itself; consistent with other information on the subject."),
+    "3": Grade("possibly true", "Not confirmed; reasonably logical in itself; agrees with some other information on the subject."),
+    "4": Grade("doubtful", "Not confirmed; possible but not logical; no other information on the subject."),
+    "5": Grade("improbable", "Not confirmed; not logical in itself; contradicted by other information on the subject."),
+    "6": Grade("truth cannot be judged", "No basis exists for judging the information's validity."),
+}
+"""A citation's ``credibility``: how believable the cited information is, graded apart from its source's reliability."""
+
+
+def grade_code(reliability: str | None, credibility: str | None) -> str:
+    """The compact Admiralty code of a cited note, "B2"; one half alone when only one is graded; "" for none."""
+    return (reliability or "") + (credibility or "")
+
+
+def grade_explanation(reliability: str | None, credibility: str | None) -> str:
+    """What a grade code means, in words, for a reader hovering over it."""
+    parts = []
+    if reliability:
+        parts.append(f"Source reliability {reliability}: {RELIABILITIES[reliability].label}.")
+    if credibility:
+        parts.append(f"Information credibility {credibility}: {CREDIBILITIES[credibility].label}.")
+    return " ".join(parts)

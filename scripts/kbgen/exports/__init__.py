@@ -8,7 +8,8 @@ same functions. Nothing here reads the clock: re-exports are byte-identical.
 ``data/kb.json``                every entity, every field (:mod:`.records`)
 ``data/kb.schema.json``         JSON Schema of kb.json (:mod:`.records`)
 ``data/csv/<type>s.csv``        one row per entity (:mod:`.tables`)
-``data/relations.csv``          one row per typed link; ``data/csv/citations.csv`` per citation
+``data/relations.csv``          one row per typed link; ``data/csv/citations.csv`` per citation;
+                                ``data/csv/claims.csv`` per value claimed where sources differ
 ``data/kb.stix.json``           STIX 2.1 bundle (:mod:`.stix`)
 ``events.atom``                 Atom feed of events, newest first (:mod:`.atom`)
 ``recommendations.atom``        Atom feed of recommendations and their status
@@ -28,7 +29,7 @@ from ..link import KnowledgeBase
 from .atom import events_feed, recommendations_feed
 from .records import entity_json, knowledge_base_json, knowledge_base_schema_json
 from .stix import stix_json
-from .tables import citations_table, csv_tables, entity_table, relations_table
+from .tables import citations_table, claims_table, csv_tables, entity_table, relations_table
 
 __all__ = ["data_files", "csv_tables", "stix_json", "events_feed", "recommendations_feed",
            "entity_json", "knowledge_base_json", "knowledge_base_schema_json"]
@@ -44,6 +45,7 @@ def data_files(kb: KnowledgeBase, urls: Urls = Urls(),
     files += [(paths.entity_table(type_), partial(entity_table, kb, type_, urls)) for type_ in vocab.ENTITY_TYPES]
     files.append((paths.RELATIONS_TABLE, partial(relations_table, kb)))
     files.append((paths.CITATIONS_TABLE, partial(citations_table, kb)))
+    files.append((paths.CLAIMS_TABLE, partial(claims_table, kb)))
     files.append((paths.STIX_BUNDLE, partial(stix_json, kb)))
     files.append((paths.feed("events"), partial(events_feed, kb, urls, site_name)))
     files.append((paths.feed("recommendations"), partial(recommendations_feed, kb, urls, site_name)))

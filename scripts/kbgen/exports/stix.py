@@ -29,6 +29,17 @@ Mapping (also in the README):
 - kbgen's own properties (``x_kbgen_*``) are declared by an ``extension-definition``
   (toplevel-property-extension, created by an ``identity`` for kbgen) that every object using
   them names in ``extensions``.
+- ``confidence`` (0–100) by the STIX 2.1 specification's own scale tables (Part 1, appendix
+  "Confidence Scales"): a link's ``certainty`` by the DNI scale for ICD 203's seven words
+  (almost-no-chance 5, very-unlikely 15, unlikely 30, even-chance 50, likely 70, very-likely 85,
+  almost-certain 95) and by the Admiralty credibility scale for the three words that are no
+  estimate (confirmed 90, its "1 – confirmed"; possible and suspected 50, its "3 – possibly
+  true": not confirmed, not ruled out). Without a certainty, an object's or link's confidence is
+  the best ``credibility`` among its citations by the Admiralty credibility scale (1 → 90,
+  2 → 70, 3 → 50, 4 → 30, 5 → 10; 6, "truth cannot be judged", has no value). A link the
+  sources differ on (``holds_claims``, ``role_claims``) is graded by its preferred value's
+  citations, and has no confidence when none is preferred. The certainty itself is
+  ``x_kbgen_certainty``; each external reference's description ends with its Admiralty code ("[B2]").
 - ids: ``<stix-type>--`` + UUIDv5(kbgen namespace, ``<kbgen type>/<id>``); relationships
   UUIDv5 of ``holder type/id relationship-type target type/id``. ``created`` and ``modified``
   are the publication date of the newest source the object cites (1970-01-01 when none):
@@ -53,7 +64,46 @@ PROPERTIES = {
     "x_kbgen_location": "where the event took place, as the source describes it",
     "x_kbgen_status": "the recommendation's status: " + ", ".join(vocab.RECOMMENDATION_STATUSES),
     "x_kbgen_instruments": "the recommendation's instruments: " + ", ".join(vocab.INSTRUMENTS),
+    "x_kbgen_certainty": "how sure the source is that the link holds, an estimative word: " + ", ".join(vocab.CERTAINTIES),
 }
+
+# STIX 2.1, Part 1, appendix "Confidence Scales": the DNI scale (ICD 203's words) and the
+# Admiralty credibility scale, each row's STIX confidence value as the specification gives it.
+CERTAINTY_CONFIDENCE = {
+    "almost-no-chance": 5,  # DNI: Almost No Chance / Remote
+    "very-unlikely": 15,  # DNI: Very Unlikely / Highly Improbable
+    "unlikely": 30,  # DNI: Unlikely / Improbable
+    "even-chance": 50,  # DNI: Roughly Even Chance / Roughly Even Odds
+    "likely": 70,  # DNI: Likely / Probable
+    "very-likely": 85,  # DNI: Very Likely / Highly Probable
+    "almost-certain": 95,  # DNI: Almost Certain / Nearly Certain
+    "confirmed": 90,  # Admiralty credibility: 1 - Confirmed by other sources
+    "possible": 50,  # Admiralty credibility: 3 - Possibly True
+    "suspected": 50,  # Admiralty credibility: 3 - Possibly True
+}
+CREDIBILITY_CONFIDENCE = {"1": 90, "2": 70, "3": 50, "4": 30, "5": 10, "6": None}
+"""Admiralty credibility -> STIX confidence; 6 ("truth cannot be judged") has none."""
+
+
+def credibility_confidence(citations: list[Citation]) -> int | None:
+    """The best-supported reading of a claim: the highest confidence among its graded citations."""
+    values = [CREDIBILITY_CONFIDENCE[c.credibility] for c in citations if c.credibility]
+    values = [v for v in values if v is not None]
+    return max(values, default=None)
+
+
+def link_confidence(link: Any) -> int | None:
+    """A typed link's STIX confidence (the rules in the module's docstring)."""
+    if link is None:
+        return None
+    certainty = getattr(link, "certainty", None)
+    if certainty:
+        return CERTAINTY_CONFIDENCE[certainty]
+    claims = getattr(link, "holds_claims", None) or getattr(link, "role_claims", None)
+    if claims:
+        preferred = next((claim for claim in claims if claim.preferred), None)
+        return credibility_confidence(preferred.citations) if preferred else None
+    return credibility_confidence(getattr(link, "citations", []))
 
 
 def stix_timestamp(day) -> str:
@@ -101,7 +151,9 @@ def _references(kb: KnowledgeBase, citations: list[Citation]) -> list[dict[str, 
     refs = []
     for citation in citations:
         source = kb.get("source", citation.source)
-        words = [f"“{citation.quote}”" if citation.quote else "", f"({citation.locator})" if citation.locator else ""]
+        code = vocab.grade_code(source.reliability, citation.credibility)
+        words = [f"“{citation.quote}”" if citation.quote else "", f"({citation.locator})" if citation.locator else "",
+                 f"[{code}]" if code else ""]
         ref = {"source_name": source.title, "description": " ".join(w for w in words if w) or None,
                "url": source.url or None, "external_id": source.id}
         refs.append({name: value for name, value in ref.items() if value is not None})
@@ -112,6 +164,7 @@ def _entity_object(kb: KnowledgeBase, entity: Entity, standard: dict[str, Any], 
     """An entity's object: its standard properties, then its sources, the extension, and kbgen's properties by name."""
     custom = {**custom, "x_kbgen_id": f"{entity.type}/{entity.id}"}
     return _object(stix_type(entity), stix_id(entity), stix_timestamp(evidence_date(kb, entity)), **standard,
+                   confidence=credibility_confidence(entity.citations),
                    external_references=_references(kb, entity.citations) or None, extensions=_EXTENSIONS,
                    **{name: custom[name] for name in sorted(custom) if custom[name] is not None})
 
@@ -147,12 +200,15 @@ def _relationships(kb: KnowledgeBase, entity: Entity) -> list[dict[str, Any]]:
             continue  # the same link written twice is one relationship
         seen.add(name)
         date = getattr(link, "date", None)
+        certainty = getattr(link, "certainty", None) or (entity.part_of_certainty if ref.loc == ("part_of",) else None)
+        confidence = CERTAINTY_CONFIDENCE[certainty] if certainty else link_confidence(link)
         made.append(_object(
             "relationship", f"relationship--{stable_uuid(name)}", when,
             relationship_type=kind, description=getattr(link, "note", None) or None,
-            source_ref=stix_id(entity), target_ref=stix_id(target),
+            source_ref=stix_id(entity), target_ref=stix_id(target), confidence=confidence,
             external_references=_references(kb, getattr(link, "citations", None) or []) or None,
-            extensions=_EXTENSIONS if date else None, x_kbgen_date=date.text if date else None))
+            extensions=_EXTENSIONS if date or certainty else None, x_kbgen_certainty=certainty,
+            x_kbgen_date=date.text if date else None))
     return made
 
 

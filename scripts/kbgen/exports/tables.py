@@ -29,6 +29,7 @@ from ..core.dates import EdtfDate
 from ..core.urls import Urls
 from ..link import KnowledgeBase
 from ..model import Entity
+from ..model.claims import claim_value_text, disputes
 
 LIST_SEPARATOR = "|"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -88,10 +89,10 @@ _DATE = ["date", "date_start", "date_end"]
 
 COLUMNS = {
     "actor": ["id", "name", "kind", "aliases", "summary", "tags", "page"],
-    "event": ["id", "title", *_DATE, "kind", "location", "part_of", "summary", "tags", "page"],
+    "event": ["id", "title", *_DATE, "kind", "location", "part_of", "summary", "tags", "page", "part_of_certainty"],
     "recommendation": ["id", "title", "addressee", "status", "instruments", "concerns", "motivated_by",
                        "summary", "rationale", "risks", "tags", "page"],
-    "source": ["id", "title", "published", "author", "publisher", "url", "notes", "tags", "page"],
+    "source": ["id", "title", "published", "author", "publisher", "url", "notes", "tags", "page", "reliability"],
 }
 
 
@@ -100,11 +101,11 @@ def _row(entity: Entity, urls: Urls) -> list[Any]:
     if e.type == "actor":
         return [e.id, e.name, e.kind, join_list(e.aliases), e.summary, tags, page]
     if e.type == "event":
-        return [e.id, e.title, *_date_columns(e.date), e.kind, e.location, e.part_of, e.summary, tags, page]
+        return [e.id, e.title, *_date_columns(e.date), e.kind, e.location, e.part_of, e.summary, tags, page, e.part_of_certainty]
     if e.type == "recommendation":
         return [e.id, e.title, e.addressee, e.status, join_list(e.instruments), join_list(e.concerns),
                 join_list(e.motivated_by), e.summary, e.rationale, e.risks, tags, page]
-    return [e.id, e.title, e.published.text, e.author, e.publisher, e.url, e.notes, tags, page]
+    return [e.id, e.title, e.published.text, e.author, e.publisher, e.url, e.notes, tags, page, e.reliability]
 
 
 def entity_table(kb: KnowledgeBase, type_: str, urls: Urls = Urls()) -> str:
@@ -113,7 +114,7 @@ def entity_table(kb: KnowledgeBase, type_: str, urls: Urls = Urls()) -> str:
 
 
 RELATION_COLUMNS = ["source_type", "source_id", "field", "relation", "label", "target_type", "target_id",
-                    *_DATE, "note", "citation_sources", "citation_quotes"]
+                    *_DATE, "note", "citation_sources", "citation_quotes", "certainty"]
 
 
 def _link_at(entity: Entity, loc: tuple):
@@ -136,9 +137,10 @@ def relation_rows(kb: KnowledgeBase) -> Iterable[list[Any]]:
                 relation = getattr(link, "type", None) or getattr(link, "role", None) or ref.loc[0]
                 date = getattr(link, "date", None)
                 citations = list(getattr(link, "citations", []))
+                certainty = getattr(link, "certainty", None) or (entity.part_of_certainty if ref.loc == ("part_of",) else None)
                 yield [entity.type, entity.id, ref.loc[0], relation, ref.label, ref.target_type, ref.target_id,
                        *_date_columns(date), getattr(link, "note", None),
-                       join_list(c.source for c in citations), join_list(c.quote or "" for c in citations)]
+                       join_list(c.source for c in citations), join_list(c.quote or "" for c in citations), certainty]
 
 
 def relations_table(kb: KnowledgeBase) -> str:
@@ -146,7 +148,7 @@ def relations_table(kb: KnowledgeBase) -> str:
     return csv_table(RELATION_COLUMNS, relation_rows(kb))
 
 
-CITATION_COLUMNS = ["entity_type", "entity_id", "field", "source", "quote", "locator"]
+CITATION_COLUMNS = ["entity_type", "entity_id", "field", "source", "quote", "locator", "credibility"]
 
 
 def citations_table(kb: KnowledgeBase) -> str:
@@ -160,13 +162,38 @@ def citations_table(kb: KnowledgeBase) -> str:
                     citation = entity
                     for part in ref.loc[:-1]:
                         citation = citation[part] if isinstance(part, int) else getattr(citation, part)
-                    rows.append([entity.type, entity.id, ref.loc[0], citation.source, citation.quote, citation.locator])
+                    rows.append([entity.type, entity.id, ref.loc[0], citation.source, citation.quote, citation.locator, citation.credibility])
     return csv_table(CITATION_COLUMNS, rows)
 
 
+CLAIM_COLUMNS = ["entity_type", "entity_id", "field", "value", "value_start", "value_end", "preferred", "note",
+                 "citation_sources", "citation_quotes", "citation_credibilities"]
+
+
+def claims_table(kb: KnowledgeBase) -> str:
+    """``claims.csv``: one row per claimed value where sources differ (``*_claims`` fields).
+    ``field`` says what the value is of, as a path in the entity's file without ``_claims``
+    (``date``, ``participants.0.role``, ``relations.1.holds``); a date's ISO bounds are given
+    as for other dates; ``preferred`` is ``true`` for the value the editors prefer."""
+    rows = []
+    for type_ in vocab.ENTITY_TYPES:
+        for entity in kb.all(type_):
+            for dispute in disputes(entity):
+                field = ".".join(str(part) for part in dispute.loc).removesuffix("_claims")
+                for claim in dispute.claims:
+                    date = claim.value if isinstance(claim.value, EdtfDate) else None
+                    bounds = _date_columns(date)[1:] if date else ["", ""]
+                    rows.append([entity.type, entity.id, field, claim_value_text(claim.value), *bounds,
+                                 "true" if claim.preferred else "false", claim.note,
+                                 join_list(c.source for c in claim.citations), join_list(c.quote or "" for c in claim.citations),
+                                 join_list(c.credibility or "" for c in claim.citations)])
+    return csv_table(CLAIM_COLUMNS, rows)
+
+
 def csv_tables(kb: KnowledgeBase, urls: Urls = Urls()) -> dict[str, str]:
-    """Every CSV file by name: ``actors.csv`` ... ``sources.csv``, ``relations.csv``, ``citations.csv``."""
+    """Every CSV file by name: ``actors.csv`` ... ``sources.csv``, ``relations.csv``, ``citations.csv``, ``claims.csv``."""
     tables = {f"{vocab.FOLDERS[t]}.csv": entity_table(kb, t, urls) for t in vocab.ENTITY_TYPES}
     tables["relations.csv"] = relations_table(kb)
     tables["citations.csv"] = citations_table(kb)
+    tables["claims.csv"] = claims_table(kb)
     return tables

@@ -19,7 +19,7 @@ from ..core import urls, vocab
 from ..core.problems import Problem, did_you_mean
 from ..model import Entity
 from ..source import LoadedFiles, RawDocument, SourceText
-from .claims import claim_problems
+from .claims import based_on_problems, claim_problems
 from .references import Reference, iter_references
 
 
@@ -145,6 +145,7 @@ def link_entities(entities: list[Entity], loaded: LoadedFiles) -> tuple[Knowledg
                 problems.append(Problem(text.path, *text.locate(("tags", index)),
                     f"tag '{tag}' is not declared in entities/tags.yml{hint}"))
     problems += _check_part_of_cycles(kb, texts)
+    problems += based_on_problems(kb.entities["source"], texts)
     kb.referenced_by = dict(referenced_by)
     return kb, problems
 

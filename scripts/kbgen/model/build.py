@@ -70,9 +70,13 @@ def _message(error: dict, model: type[BaseModel], entity_type: str) -> tuple[str
         allowed = _field_names(owner) if owner else []
         hint = did_you_mean(name, allowed)
         extra = "; the id is the file name" if loc == ("id",) else ""
-        return f"unknown field '{name}'{hint}{extra}; allowed fields: {', '.join(allowed)}", True
+        grade = ("; a credibility grades one citation: put it on the citation, beside its source"
+                 if name == "credibility" and "credibility" not in allowed else "")
+        return f"unknown field '{name}'{hint}{extra}; allowed fields: {', '.join(allowed)}{grade}", True
     if kind == "missing":
-        return f"missing required field '{where}'{_expected(model, loc)}", False
+        grade = ("; a credibility grades what a source says: name the source"
+                 if loc[-1] == "source" and isinstance(value, dict) and "credibility" in value else "")
+        return f"missing required field '{where}'{_expected(model, loc)}{grade}", False
     if kind == "literal_error":
         allowed = [v.strip("'") for v in re.findall(r"'[^']*'", error["ctx"]["expected"])]
         hint = did_you_mean(str(value), allowed)

@@ -134,6 +134,25 @@ CertaintyWord = Annotated[Literal[tuple(vocab.CERTAINTIES)], Field(description=(
     "(ICD 203's estimative words, or confirmed, possible, suspected). Leave it out when the source states it plainly."))]
 
 
+def _grades(name: str, values: dict, field: str) -> Any:
+    """A closed vocabulary of Admiralty grades. In the JSON Schema each grade is offered as text and,
+    for the digits, as the number an editor's YAML language server reads ``credibility: 2`` as
+    (kbgen's loader reads it as text)."""
+    grades = list(values)
+    numbers = [int(g) for g in grades if g.isdigit()]
+    descriptions = [f"{g}: {values[g].label}. {values[g].description}" for g in grades]
+    return Annotated[Literal[tuple(grades)], WithJsonSchema({
+        "enum": grades + numbers,
+        "enumDescriptions": descriptions + descriptions[:len(numbers)],
+        "markdownEnumDescriptions": descriptions + descriptions[:len(numbers)],
+        "description": f"The {name} of the NATO/Admiralty code: {field}.",
+    })]
+
+
+Reliability = _grades("source reliability", vocab.RELIABILITIES, "A (completely reliable) to E (unreliable), F when it cannot be judged")
+Credibility = _grades("information credibility", vocab.CREDIBILITIES, "1 (confirmed by other sources) to 5 (improbable), 6 when it cannot be judged")
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
@@ -145,11 +164,13 @@ class Citation(Strict):
                       Field(description="The id of a source entity (a file in entities/sources/).")]
     quote: Optional[Text] = Field(None, description="Verbatim text from the source.")
     locator: Optional[Text] = Field(None, description="Where in the source: page, paragraph, section.")
+    credibility: Optional[Credibility] = Field(None, description=(
+        "How believable this piece of information is (NATO/Admiralty information credibility, 1 to 6), graded apart from the source's reliability."))
 
     @property
     def key(self) -> tuple:
         """What makes two citations the same note (compared by value: model == compares every field)."""
-        return (self.source, self.quote, self.locator)
+        return (self.source, self.quote, self.locator, self.credibility)
 
 
 Citations = Annotated[list[Citation], Field(default_factory=list,
@@ -159,6 +180,60 @@ Note = Annotated[Optional[Text], Field(description="A short note on this link.")
 ActorId = Annotated[Slug, Ref("actor"), Field(description="The id of an actor (a file in entities/actors/).")]
 Summary = Annotated[Prose, Field(description="What the source says, in neutral words (Markdown: emphasis and links only).")]
 Title = Annotated[Text, Field(alias="title", description="A short, neutral title.")]
+
+
+HOLDS = {
+    "holds": "The source says the link holds.",
+    "does-not-hold": "The source says the link does not hold, or denies it.",
+}
+"""The values a claim on whether a relation holds (``holds_claims``) can take."""
+
+_CLAIM_CITATIONS = Field(min_length=1, description="The sources that give this value, with verbatim quotes: at least one.")
+_PREFERRED = Field(False, description=(
+    "true for the one value the editors prefer, which the entry then shows and is placed by; leave it out on every claim to prefer none."))
+
+
+class DateClaim(Strict):
+    """One source's (or several sources') value for a date the sources disagree on."""
+
+    value: Date
+    preferred: bool = _PREFERRED
+    note: Note = None
+    citations: Annotated[list[Citation], _CLAIM_CITATIONS]
+
+
+class TextClaim(Strict):
+    """A value of a text field (a location) the sources disagree on, with its sources."""
+
+    value: Text = Field(description="The value as this source gives it.")
+    preferred: bool = _PREFERRED
+    note: Note = None
+    citations: Annotated[list[Citation], _CLAIM_CITATIONS]
+
+
+class RoleClaim(Strict):
+    """A participant's role as one source gives it, where the sources disagree."""
+
+    value: Annotated[Literal[tuple(vocab.PARTICIPANT_ROLES)], Field(description="One of the participant role values.")]
+    preferred: bool = _PREFERRED
+    note: Note = None
+    citations: Annotated[list[Citation], _CLAIM_CITATIONS]
+
+
+class HoldsClaim(Strict):
+    """Whether a relation holds, as one source says, where the sources disagree."""
+
+    value: Annotated[Literal[tuple(HOLDS)], Field(description="holds, or does-not-hold.")]
+    preferred: bool = _PREFERRED
+    note: Note = None
+    citations: Annotated[list[Citation], _CLAIM_CITATIONS]
+
+
+def _claims(what: str) -> Any:
+    # Two values at least, checked in the link stage (kbgen.link.claims) with a message of its own;
+    # kb.json writes the empty default, so the schemas carry no minimum.
+    return Field(default_factory=list, description=(
+        f"Where sources differ on {what}: each claimed value with its own citations, at most one marked preferred."))
 
 
 class TypedLink(Strict):
@@ -176,6 +251,7 @@ class ActorRelation(TypedLink):
     note: Note = None
     certainty: Optional[CertaintyWord] = None
     citations: Citations
+    holds_claims: list[HoldsClaim] = _claims("whether this relation holds")
 
     def link_labels(self) -> tuple[str, str]:
         relation = vocab.ACTOR_RELATIONS[self.type]
@@ -188,6 +264,7 @@ class EventRelation(TypedLink):
     note: Note = None
     certainty: Optional[CertaintyWord] = None
     citations: Citations
+    holds_claims: list[HoldsClaim] = _claims("whether this relation holds")
 
     def link_labels(self) -> tuple[str, str]:
         relation = vocab.EVENT_RELATIONS[self.type]
@@ -199,6 +276,8 @@ class Participant(TypedLink):
     role: Role
     note: Note = None
     certainty: Optional[CertaintyWord] = None
+    citations: Citations
+    role_claims: list[RoleClaim] = _claims("this participant's role (role then holds the preferred one)")
 
     def link_labels(self) -> tuple[str, str]:
         return vocab.ROLE_LABELS[self.role], "took part as " + vocab.ROLE_LABELS[self.role]
@@ -223,12 +302,21 @@ class Entity(Strict):
         """Every distinct citation, in the order it first appears: the entity's own, then its links'."""
         notes: list[Citation] = []
         seen: set[tuple] = set()
-        for citation in list(self.citations) + [c for link in getattr(self, "relations", []) for c in link.citations]:
+        for citation in list(self.citations) + [c for link in getattr(self, "relations", []) for c in link.citations] + self._claim_citations():
             if citation.key not in seen:
                 seen.add(citation.key)
                 notes.append(citation)
         return notes
 
+
+    def _claim_citations(self) -> list[Citation]:
+        """The citations of participants and of disputed values (none in most entries, so most
+        entries' notes keep their numbers)."""
+        found = [c for p in getattr(self, "participants", []) for c in p.citations]
+        for owner in [self] + list(getattr(self, "participants", [])) + list(getattr(self, "relations", [])):
+            for name in ("date_claims", "location_claims", "role_claims", "holds_claims"):
+                found += [c for claim in getattr(owner, name, []) for c in claim.citations]
+        return found
 
 RETIREMENT_STATUSES = {
     "withdrawn": "no longer stands: its evidence was corrected or misread",
@@ -294,6 +382,8 @@ class Event(Entity):
         None, description="The id of a larger event this one belongs to.")
     part_of_certainty: Optional[CertaintyWord] = Field(None, description=(
         "How sure the source is that this event is part of the one part_of names (a certainty word); needs part_of."))
+    date_claims: list[DateClaim] = _claims("the date (date then holds the preferred one)")
+    location_claims: list[TextClaim] = _claims("the location (location then holds the preferred one)")
     relations: list[EventRelation] = Field(default_factory=list, description="Typed links to other entities.")
 
     @property
@@ -331,6 +421,10 @@ class Source(Entity):
     publisher: Optional[Text] = Field(None, description="Who published the source.")
     url: Optional[WebAddress] = Field(None, description="The source's address on the web (http or https).")
     notes: Optional[Prose] = Field(None, description="Editors' notes on the source.")
+    based_on: list[Annotated[Slug, Ref("source", "based on", "drawn on by")]] = Field(default_factory=list, description=(
+        "Ids of sources this one repeats or draws its information from: it is then not counted as an independent source beside them."))
+    reliability: Optional[Reliability] = Field(None, description=(
+        "How far the source can be trusted (NATO/Admiralty source reliability, A to F), judged apart from any one claim; say why in notes."))
 
     @property
     def title(self) -> str:

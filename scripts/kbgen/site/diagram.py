@@ -30,6 +30,7 @@ from grandalf.graphs import Edge as LayoutEdge
 from grandalf.graphs import Vertex, graph_core
 
 from ..core import urls as paths
+from ..core import vocab
 from ..core.urls import Urls
 from ..link import KnowledgeBase
 from ..model import Entity
@@ -64,11 +65,33 @@ class Edge:
     source: tuple[str, str]
     target: tuple[str, str]
     label: str
+    uncertain: bool = False  # qualified by a certainty word short of "confirmed", or disputed: drawn dashed
+
+
+def _qualifier(entity: Entity, loc: tuple) -> Optional[str]:
+    """The word an uncertain link is drawn with: its certainty (short of confirmed), or "disputed"."""
+    if loc == ("part_of",):
+        word = getattr(entity, "part_of_certainty", None)
+        return vocab.CERTAINTY_LABELS[word] if word and word != "confirmed" else None
+    if len(loc) != 3 or loc[0] not in ("participants", "relations"):
+        return None
+    link = getattr(entity, loc[0])[loc[1]]
+    if getattr(link, "role_claims", None) or getattr(link, "holds_claims", None):
+        return "disputed"
+    word = getattr(link, "certainty", None)
+    return vocab.CERTAINTY_LABELS[word] if word and word != "confirmed" else None
+
+
+def _edge(entity: Entity, ref) -> Edge:
+    word = _qualifier(entity, ref.loc)
+    if word is None:
+        return Edge((entity.type, entity.id), (ref.target_type, ref.target_id), ref.label)
+    return Edge((entity.type, entity.id), (ref.target_type, ref.target_id), f"{ref.label} ({word})", True)
 
 
 def _links_from(entity: Entity, kb: KnowledgeBase) -> list[Edge]:
     """The entity's own references to drawn entities, each once, labelled as they read from it."""
-    links = (Edge((entity.type, entity.id), (ref.target_type, ref.target_id), ref.label)
+    links = (_edge(entity, ref)
              for ref in kb.references(entity)
              if ref.target_type in DRAWN_TYPES and ref.target_id in kb.entities[ref.target_type])
     return list(dict.fromkeys(links))
@@ -305,7 +328,8 @@ def render_svg(nodes: list[Node], links: list[Edge], page: str, urls: Urls = Url
             path += f" C{_f(middle)},{_f(y1)} {_f(middle)},{_f(y2)} {_f(x2)},{_f(y2)}"
         arrow = ' marker-end="url(#kb-arrow)"' if not isinstance(b.data, Edge) else ""
         hover = "" if labels_as_nodes else f"<title>{escape(edge.data.label)}</title>"
-        out.append(f'<path class="kb-graph-edge" d="{path}"{arrow}>{hover}</path>')
+        dashed = ' stroke-dasharray="6 4"' if edge.data.uncertain else ""  # an attribute: dashed offline, in print, without the stylesheet
+        out.append(f'<path class="kb-graph-edge{" kb-graph-uncertain" if edge.data.uncertain else ""}" d="{path}"{arrow}{dashed}>{hover}</path>')
     for label in label_vertices:
         x, y, w, h = box(label)
         out.append(f'<text class="kb-graph-label" x="{_f(x)}" y="{_f(y + 4)}" text-anchor="middle">{escape(label.data.label)}</text>')

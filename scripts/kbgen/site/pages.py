@@ -20,7 +20,7 @@ from ..core import vocab
 from ..core.prose import render_prose
 from ..core.urls import Urls
 from ..model import Entity
-from . import diagram
+from . import claims, diagram
 from .cite import cite_this
 from .indexes import LATEST_DATE_ONLY, actor_timeline, known_only_by_latest_date, timeline
 from .markup import Footnotes, front_matter_text, md_escape, passthrough
@@ -93,6 +93,7 @@ def make_environment(overrides: Optional[Path] = None, urls: Urls = Urls(), site
     env.filters["passthrough"] = passthrough
     env.filters["day_in_words"] = day_in_words
     env.filters["front_matter_text"] = front_matter_text
+    env.filters["e_md"] = lambda value: Markup(md_escape(value))  # text escaped before it is joined to HTML with ~
     env.globals.update(
         link=link,
         page_link=page_link,
@@ -112,5 +113,10 @@ def make_environment(overrides: Optional[Path] = None, urls: Urls = Urls(), site
         search_variants=search_variants,
         footnotes=Footnotes,
         cite_this=lambda entity, style: passthrough(cite_this(entity, style, urls, site_name)),
+        disputes=claims.disputes,
+        support=claims.support,
+        dispute_title=claims.dispute_title,
+        claim_value_words=claims.claim_value_words,
+        source_claims=claims.source_claims,
     )
     return env
