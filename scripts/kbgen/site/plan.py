@@ -104,7 +104,7 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
         files.append(PlannedFile(f"{name}.md", rendering(env, f"{name}.md.j2", page=f"{name}.md", kb=kb), inputs=everything))
     files += tag_pages(kb, env, index_page_entries)
     files += redirect_pages(kb, env, urls)
-    files += history_pages(kb, env, history, urls, site_name)
+    files += history_pages(kb, env, history, urls, site_name, everything)
     schema_paths = {**{t: paths.schema_file(schema_path(t)) for t in vocab.ENTITY_TYPES}, "tags": paths.schema_file(TAGS_SCHEMA)}
     files.append(PlannedFile(paths.VOCABULARIES, lambda: env.get_template("vocabularies.md.j2").render(
         page=paths.VOCABULARIES, schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES}, schema_files=schema_paths),
@@ -174,21 +174,23 @@ def redirect_pages(kb: KnowledgeBase, env: Environment, urls: Urls) -> list[Plan
     return pages
 
 
-def history_pages(kb: KnowledgeBase, env: Environment, history: History, urls: Urls,
-                  site_name: Optional[str]) -> list[PlannedFile]:
-    """``/changes/`` (by day, then by commit), its feed, and a page at each deleted entry's old address."""
+def history_pages(kb: KnowledgeBase, env: Environment, history: History, urls: Urls, site_name: Optional[str],
+                  everything: Optional[Callable[[], dependencies.Record]] = None) -> list[PlannedFile]:
+    """``/changes/`` (by day, then by commit), its feed, and a page at each deleted entry's old address.
+    Each reads the history (part of every file's context) and the names of the entries it links to."""
     days: dict[str, list] = {}
     for commit, changes in history.recent:
         if changes:
             days.setdefault(commit.day, []).append((commit, changes))
     files = [PlannedFile(paths.CHANGES, rendering(env, "changes.md.j2", page=paths.CHANGES, kb=kb, history=history,
-                                                  days=list(days.items()), shown=CHANGES_SHOWN_PER_COMMIT)),
-             PlannedFile(paths.feed("changes"), lambda: changes_feed(history, urls, site_name))]
+                                                  days=list(days.items()), shown=CHANGES_SHOWN_PER_COMMIT),
+                         inputs=everything),
+             PlannedFile(paths.feed("changes"), lambda: changes_feed(history, urls, site_name), inputs=everything)]
     taken = {paths.entity_page(t, e.id) for t in vocab.ENTITY_TYPES for e in kb.all(t)}
     taken |= {paths.entity_page(t, former) for t in vocab.ENTITY_TYPES for e in kb.all(t) for former in e.former_ids}
     for tombstone in history.tombstones:
         if tombstone.page not in taken:
             taken.add(tombstone.page)
             files.append(PlannedFile(tombstone.page, rendering(env, "tombstone.md.j2", page=tombstone.page, kb=kb,
-                                                               tombstone=tombstone)))
+                                                               tombstone=tombstone), inputs=everything))
     return files
