@@ -18,6 +18,10 @@ def _validate(args) -> int:
     kb, problems = check_knowledge_base(args.root)
     for problem in problems:
         print(problem.github() if args.format == "github" else str(problem))
+    # Warnings go to standard error: standard output lists exactly the problems that make the
+    # knowledge base invalid (GitHub reads annotations from either).
+    for warning in kb.warnings:
+        print(warning.github() if args.format == "github" else str(warning), file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1

@@ -9,7 +9,9 @@ from typing import Iterable
 
 # Messages quote the editor's values. A line break or control character in a
 # value must not start a forged "PATH:LINE:COL: error:" line or drive a terminal.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Paths too: a file or folder name may hold any of them. Bidirectional controls would reorder what
+# a terminal shows of the line.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def one_line(message: str) -> str:
@@ -24,14 +26,21 @@ class Problem:
     col: int  # 1-based
     message: str
 
+    severity: str = "error"  # or "warning": reported, but the knowledge base is still valid
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: error: {one_line(self.message)}"
+        return f"{one_line(self.path)}:{self.line}:{self.col}: {self.severity}: {one_line(self.message)}"
 
     def github(self) -> str:
-        """The same problem as a GitHub Actions annotation."""
-        message = one_line(self.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        path = self.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
-        return f"::error file={path},line={self.line},col={self.col}::{message}"
+        """The same problem as a GitHub Actions annotation, escaped as GitHub's workflow commands
+        escape data (``%``, CR, LF) and properties (also ``:`` and ``,``)."""
+        message = _github_data(one_line(self.message))
+        path = _github_data(one_line(self.path)).replace(":", "%3A").replace(",", "%2C")
+        return f"::{self.severity} file={path},line={self.line},col={self.col}::{message}"
+
+
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 class KnowledgeBaseError(Exception):

@@ -18,6 +18,7 @@ from ..core import urls, vocab
 from ..core.problems import Problem, did_you_mean
 from ..model import Entity
 from ..source import LoadedFiles, RawDocument, SourceText
+from .quotes import unverified_quote_warnings
 from .references import Reference, iter_references
 
 
@@ -35,6 +36,7 @@ class KnowledgeBase:
     paths: dict[tuple[str, str], str]  # (type, id) -> file path relative to the root
     archives: dict[str, str] = field(default_factory=dict)
     referenced_by: dict[tuple[str, str], list[Backlink]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # reported, but they do not make it invalid
 
     _sorted: dict[str, list[Entity]] = field(default_factory=dict, repr=False)
     _participations: Optional[dict[str, list[tuple[Entity, str]]]] = field(default=None, repr=False)
@@ -131,6 +133,7 @@ def link_entities(entities: list[Entity], loaded: LoadedFiles) -> tuple[Knowledg
                     f"tag '{tag}' is not declared in entities/tags.yml{hint}"))
     problems += _check_part_of_cycles(kb, texts)
     kb.referenced_by = dict(referenced_by)
+    kb.warnings = unverified_quote_warnings(entities, kb.paths, loaded.archives)
     return kb, problems
 
 
@@ -145,7 +148,9 @@ def _former_ids(entities: list[Entity], by_type, texts: dict[tuple[str, str], So
         doc = texts[(entity.type, entity.id)]
         for index, former in enumerate(entity.former_ids):
             where = doc.locate(("former_ids", index))
-            if former == entity.id:
+            if urls.reserved_id_problem(former):
+                problems.append(Problem(doc.path, *where, f"former id {urls.reserved_id_problem(former)}"))
+            elif former == entity.id:
                 problems.append(Problem(doc.path, *where, f"former id '{former}' is this {entity.type}'s current id; remove it from former_ids"))
             elif former in by_type[entity.type]:
                 problems.append(Problem(doc.path, *where,
