@@ -175,3 +175,42 @@ def test_kbgen_new_refuses_a_reserved_id(tmp_path):
     assert result.returncode == 1
     assert "'index' is reserved" in result.stderr
     assert not (root / "entities/actors/index.yml").exists()
+
+
+# -- limits on what multiplies ---------------------------------------------------
+
+
+def test_a_megabyte_name_is_stopped_by_the_label_limit(tmp_path):
+    root = make_knowledge_base(tmp_path / "kb", {"entities/actors/southland.yml":
+                                                 "name: " + "N" * 999_000 + "\nkind: state\nsummary: A fictional state.\n"})
+    result = kbgen("validate", "--root", str(root))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "entities/actors/southland.yml:1:7: error: 'name' is 999,000 characters; the limit for a label "
+        "(name, title, alias...) is 500: shorten it"]
+
+
+def test_long_lists_quotes_and_tag_descriptions_are_refused_where_they_are(tmp_path):
+    aliases = "".join(f"  - Alias {i}\n" for i in range(201))
+    root = make_knowledge_base(tmp_path / "kb", {
+        "entities/actors/southland.yml": f"name: Southland\nkind: state\nsummary: A fictional state.\naliases:\n{aliases}",
+        "entities/actors/northland.yml": ("name: Northland\nkind: state\nsummary: A fictional state.\ncitations:\n"
+                                          f"  - source: field-report\n    quote: {'word ' * 500}\n"),
+        "entities/tags.yml": f"militias: {'Armed groups. ' * 40}\nairspace: Airspace.\n"})
+    result = kbgen("validate", "--root", str(root))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "entities/actors/northland.yml:6:12: error: 'citations.0.quote' is 2,499 characters; the limit for a text value is 2,000: shorten it",
+        "entities/actors/southland.yml:5:3: error: 'aliases' has 201 items; the limit is 200 per list",
+        "entities/tags.yml:1:11: error: 'militias' is 559 characters; the limit for a label (name, title, alias...) is 500: shorten it"]
+
+
+def test_unknown_ids_are_listed_up_to_a_limit_per_file_then_counted(tmp_path):
+    concerns = "".join(f"  - nobody-{i}\n" for i in range(50))
+    root = make_knowledge_base(tmp_path / "kb", {"entities/recommendations/resume-talks.yml": (
+        f"title: Resume talks\naddressee: southland\nsummary: A fictional recommendation.\nconcerns:\n{concerns}")})
+    lines = kbgen("validate", "--root", str(root)).stdout.splitlines()
+    assert len(lines) == 21
+    assert lines[0].startswith("entities/recommendations/resume-talks.yml:5:5: error: unknown actor 'nobody-0'")
+    assert "entities/recommendations/resume-talks.yml:25:5: error: 30 more unknown ids from here on in this file " \
+           "(only the first 20 are listed)" in lines

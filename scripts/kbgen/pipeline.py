@@ -18,6 +18,7 @@ from . import runtime
 from .core.problems import KnowledgeBaseError, Problem
 from .link import Archives, KnowledgeBase, link_entities, quote_problems
 from .model import Entity, build_entity
+from .model.limits import limit_problems
 from .source import (EntityFile, LoadedFiles, SourceText, find_files, placeholder_problems, read_archives,
                      read_file)
 from .source.documents import RawDocument
@@ -49,7 +50,7 @@ def check_file(entry: EntityFile, archives: Archives, raw: Optional[bytes] = Non
     if document is None:
         return FileChecked(entry, read.problems, [], [])
     if entry.type == "tags":
-        return FileChecked(entry, read.problems, [], [], tags=document)
+        return FileChecked(entry, read.problems, limit_problems(document), [], tags=document)
     entity, problems = build_entity(document)
     if entity is not None:
         problems += quote_problems(entity, document, archives)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Collection, Iterable
 
 # Messages quote the editor's values. A line break or control character in a
 # value must not start a forged "PATH:LINE:COL: error:" line or drive a terminal.
@@ -57,3 +57,24 @@ def did_you_mean(word: str, candidates: Iterable[str], n: int = 3) -> str:
     if not matches:
         return ""
     return " (did you mean " + ", ".join(f"'{m}'" for m in matches) + "?)"
+
+
+MAX_SUGGESTION_COMPARISONS = 100_000
+"""How many (unknown id, candidate) pairs one run compares for did-you-mean hints: each comparison
+costs as much as a short string match, and without a bound 2,000 unknown ids among 2,000 ids
+would make four million of them. A typo or two among any number of ids gets its hint."""
+
+
+class Suggestions:
+    """:func:`did_you_mean` within one budget of comparisons for a whole run: once it is spent,
+    problems come without a hint (they still name the unknown value)."""
+
+    def __init__(self, budget: int = MAX_SUGGESTION_COMPARISONS):
+        self.budget = budget
+
+    def hint(self, word: str, candidates: Collection[str]) -> str:
+        if len(candidates) > self.budget:
+            self.budget = 0
+            return ""
+        self.budget -= len(candidates)
+        return did_you_mean(word, candidates)
