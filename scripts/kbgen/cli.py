@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+from .core.problems import KnowledgeBaseError, one_line
 from .core.vocab import FOLDERS as folders
 from .pipeline import check_knowledge_base
 
@@ -147,7 +148,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         return 130
     except OSError as error:  # e.g. an unreadable folder: a message, not a traceback
-        print(f"kbgen: error: {error}", file=sys.stderr)
+        print(f"kbgen: error: {one_line(str(error))}", file=sys.stderr)
+        return 1
+    except KnowledgeBaseError as error:  # a stage failed on a file: located, like every other problem
+        for problem in error.problems:
+            print(problem.github() if getattr(args, "format", None) == "github" else str(problem))
+        return 1
+    except Exception as error:  # noqa: BLE001 - never a traceback; the stages locate what they can
+        print(f"kbgen: error: {type(error).__name__}: {one_line(str(error))[:500]}; please report it", file=sys.stderr)
         return 1
 
 

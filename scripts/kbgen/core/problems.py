@@ -50,6 +50,9 @@ class KnowledgeBaseError(Exception):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(map(str, self.problems)))
 
+    def __reduce__(self):  # raised in a forked worker, it is pickled back: by its problems, not its text
+        return (KnowledgeBaseError, (self.problems,))
+
 
 def did_you_mean(word: str, candidates: Iterable[str], n: int = 3) -> str:
     """' (did you mean 'a', 'b'?)' for the closest candidates, or '' when none is close."""
