@@ -214,3 +214,15 @@ def test_unknown_ids_are_listed_up_to_a_limit_per_file_then_counted(tmp_path):
     assert lines[0].startswith("entities/recommendations/resume-talks.yml:5:5: error: unknown actor 'nobody-0'")
     assert "entities/recommendations/resume-talks.yml:25:5: error: 30 more unknown ids from here on in this file " \
            "(only the first 20 are listed)" in lines
+
+
+def test_one_recommendation_naming_2000_unknown_ids_among_2000_actors_is_one_located_problem(tmp_path):
+    root = make_knowledge_base(tmp_path / "kb", {
+        **{f"entities/actors/actor-{i}.yml": f"name: Actor {i}\nkind: state\nsummary: A fictional state.\n" for i in range(2_000)},
+        "entities/recommendations/resume-talks.yml": (
+            "title: Resume talks\naddressee: southland\nsummary: A fictional recommendation.\nconcerns:\n"
+            + "".join(f"  - actor-{i}x\n" for i in range(2_000)))})
+    result = kbgen("validate", "--root", str(root))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "entities/recommendations/resume-talks.yml:5:3: error: 'concerns' has 2,000 items; the limit is 200 per list"]
