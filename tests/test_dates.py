@@ -69,4 +69,4 @@ def test_fast_path_reads_dates_exactly_as_the_edtf_library():
             got = DateError
         assert got == expected, text
         accepted += expected is not DateError
-    assert accepted > 40  # the comparison covers dates both paths accept, not only refusals
+    assert accepted > 25  # the comparison covers dates both paths accept, not only refusals (year 0000 is refused)

@@ -122,10 +122,10 @@ def test_active_entries_referring_to_a_retired_one_get_a_warning_not_an_error(tm
     result = kbgen("validate", "--root", str(root))
     assert result.returncode == 0, result.stdout
     assert "entities/actors/river-brigade.yml:7:12: warning: actor 'southland' is retired (superseded: Merged into Northland " \
-           "in a later report.); it is replaced by 'northland'" in result.stdout
-    assert "entities/recommendations/resume-talks.yml:2:12: warning: actor 'southland' is retired" in result.stdout
+           "in a later report.); it is replaced by 'northland'" in result.stderr
+    assert "entities/recommendations/resume-talks.yml:2:12: warning: actor 'southland' is retired" in result.stderr
     github = kbgen("validate", "--root", str(root), "--format", "github")
-    assert "::warning file=entities/recommendations/resume-talks.yml,line=2,col=12::" in github.stdout
+    assert "::warning file=entities/recommendations/resume-talks.yml,line=2,col=12::" in github.stderr
 
 
 def graph_of(html):

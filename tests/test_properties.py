@@ -13,6 +13,7 @@ import functools
 import html
 import json
 import re
+import unicodedata
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -36,11 +37,14 @@ from kbgen.site.markup import front_matter_text, md_escape
 # Any character a YAML file can carry as text: control characters are refused by
 # the loader (tests/cases/control-character.yml), surrogates cannot be UTF-8.
 CHARACTERS = st.characters(codec="utf-8", exclude_categories=("Cs",)).filter(lambda c: not _FORBIDDEN_CHARACTERS.match(c))
-TEXT = st.text(CHARACTERS, min_size=1, max_size=30).filter(lambda s: s.strip())
+# Text must show something: a name of only zero-width or filler characters is blank (tests/cases/invisible-name.yml).
+FILLERS = "\u115f\u1160\u3164\uffa0\u2800"
+VISIBLE = lambda s: any(unicodedata.category(c)[0] in "LNPS" and c not in FILLERS for c in s)
+TEXT = st.text(CHARACTERS, min_size=1, max_size=30).filter(VISIBLE)
 # Text biased towards the characters every syntax on the way is made of.
 SYNTAX = st.lists(st.sampled_from(list("<>&\"'`*_[](){}#!|~^=:;/\\-+. \n\tajsx0123") + [
     "javascript:", "data:", "{{", "{%", "&#", "&#58;", "--8<--", "</", "<script>", "++ctrl++", "{++", "==", "^^", ":smile:", "\u2028", "é", "\u202e", "\ufeff"]),
-    min_size=1, max_size=15).map("".join).filter(lambda s: s.strip())
+    min_size=1, max_size=15).map("".join).filter(VISIBLE)
 ANY_TEXT = st.one_of(TEXT, SYNTAX)
 
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -142,7 +146,7 @@ def entity_files(t: dict) -> dict[str, str]:
 
 FIELD_STRATEGIES = {
     "tag": ANY_TEXT, "name": ANY_TEXT, "aliases": st.lists(ANY_TEXT, min_size=1, max_size=3), "note": ANY_TEXT,
-    "locator": ANY_TEXT, "quote": ANY_TEXT, "title": ANY_TEXT, "location": ANY_TEXT, "author": ANY_TEXT,
+    "locator": ANY_TEXT, "quote": ANY_TEXT.filter(lambda s: any(c.isalnum() for c in s)), "title": ANY_TEXT, "location": ANY_TEXT, "author": ANY_TEXT,
     "publisher": ANY_TEXT, "summary": ANY_TEXT.filter(lambda s: not prose.prose_problems(s)),
 }
 FIELDS = st.fixed_dictionaries(FIELD_STRATEGIES)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+from .core.problems import KnowledgeBaseError, one_line
 from .core.vocab import FOLDERS as folders
 from .pipeline import check_knowledge_base
 
@@ -18,13 +19,16 @@ def _validate(args) -> int:
     kb, problems = check_knowledge_base(args.root)
     for problem in problems:
         print(problem.github() if args.format == "github" else str(problem))
+    # Warnings go to standard error: standard output lists exactly the problems that make the
+    # knowledge base invalid (GitHub reads annotations from either).
+    from .link.retired import retired_reference_warnings
+
+    warnings = kb.warnings + (retired_reference_warnings(kb, args.root) if not problems else [])
+    for warning in warnings:
+        print(warning.github() if args.format == "github" else str(warning), file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
-    from .link.retired import retired_reference_warnings
-
-    for warning in retired_reference_warnings(kb, args.root):
-        print(warning.github() if args.format == "github" else str(warning))
     counts = ", ".join(f"{folders[t]}: {len(kb.entities[t])}" for t in kb.entities)
     print(f"knowledge base is valid: {counts}", file=sys.stderr)
     return 0
@@ -188,7 +192,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         return 130
     except OSError as error:  # e.g. an unreadable folder: a message, not a traceback
-        print(f"kbgen: error: {error}", file=sys.stderr)
+        print(f"kbgen: error: {one_line(str(error))}", file=sys.stderr)
+        return 1
+    except KnowledgeBaseError as error:  # a stage failed on a file: located, like every other problem
+        for problem in error.problems:
+            print(problem.github() if getattr(args, "format", None) == "github" else str(problem))
+        return 1
+    except Exception as error:  # noqa: BLE001 - never a traceback; the stages locate what they can
+        print(f"kbgen: error: {type(error).__name__}: {one_line(str(error))[:500]}; please report it", file=sys.stderr)
         return 1
 
 

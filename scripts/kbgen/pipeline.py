@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from . import runtime
 from .core.problems import KnowledgeBaseError, Problem
 from .link import Archives, KnowledgeBase, link_entities, quote_problems
 from .model import Entity, build_entity
+from .model.limits import limit_problems
 from .source import (EntityFile, LoadedFiles, SourceText, find_files, placeholder_problems, read_archives,
                      read_file)
 from .source.documents import RawDocument
@@ -43,13 +44,27 @@ class FileChecked:
 
 def check_file(entry: EntityFile, archives: Archives, raw: Optional[bytes] = None) -> FileChecked:
     """One file read (or its bytes ``raw``), parsed, validated against its model, searched for
-    placeholders, and its quotes looked up in the archives."""
+    placeholders, and its quotes looked up in the archives. Whatever goes wrong in doing so is a
+    problem of this file, never a traceback."""
+    try:
+        return _check_file(entry, archives, raw)
+    except Exception as error:  # noqa: BLE001 - any failure at all is reported, located, with exit 1
+        return FileChecked(entry, [unexpected_problem(entry.path, "checking", error)], [], [])
+
+
+def unexpected_problem(path: str, doing: str, error: BaseException) -> Problem:
+    """A located problem for an exception no check foresaw: kbgen's own fault, made a value like any other."""
+    return Problem(path, 1, 1, f"kbgen failed while {doing} this file ({type(error).__name__}: {str(error)[:200]}); "
+                               "please report it with the file")
+
+
+def _check_file(entry: EntityFile, archives: Archives, raw: Optional[bytes]) -> FileChecked:
     read = read_file(entry, raw)
     document = read.document
     if document is None:
         return FileChecked(entry, read.problems, [], [])
     if entry.type == "tags":
-        return FileChecked(entry, read.problems, [], [], tags=document)
+        return FileChecked(entry, read.problems, limit_problems(document), [], tags=document)
     entity, problems = build_entity(document)
     if entity is not None:
         problems += quote_problems(entity, document, archives)
@@ -91,7 +106,11 @@ def check_knowledge_base(root: Path, memo: Optional[runtime.FileMemo] = None) ->
                 loaded.texts[key] = result.text
             if result.entity is not None:
                 entities.append(result.entity)
-        kb, link_problems = link_entities(entities, loaded)
+        try:
+            kb, link_problems = link_entities(entities, loaded)
+        except Exception as error:  # noqa: BLE001 - as in check_file
+            kb = link_entities([], LoadedFiles(archives=texts))[0]
+            link_problems = [unexpected_problem("entities", "linking the entities of", error)]
     # A placeholder left by `kbgen new` is one problem, not also a bad value or an unknown id at the same place.
     filled = {(p.path, p.line, p.col) for p in placeholders}
     others = [p for p in problems + link_problems if (p.path, p.line, p.col) not in filled]
@@ -128,7 +147,7 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None, last_update
     if pages is not None:
         contents = runtime.render_with_memo(plan, pages, render_context(templates, **options))
     else:
-        contents = runtime.run_all([planned.render for planned in plan])
+        contents = runtime.run_all([_located(planned) for planned in plan])
     return [GeneratedFile(planned.path, content, planned.source) for planned, content in zip(plan, contents)]
 
 
@@ -141,6 +160,18 @@ def render_context(templates: Optional[Path] = None, **options) -> str:
             if template.is_file():
                 parts += [template.relative_to(templates).as_posix(), runtime.FileMemo.digest(template.read_bytes())]
     return "\n".join(parts)
+
+
+def _located(planned) -> Callable[[], str]:
+    """``planned.render``, an exception in which becomes a :class:`KnowledgeBaseError` naming the
+    entity file the page comes from (or the page), never a traceback."""
+    def render() -> str:
+        try:
+            return planned.render()
+        except Exception as error:  # noqa: BLE001 - as in check_file
+            raise KnowledgeBaseError([unexpected_problem(planned.source or planned.path, f"rendering {planned.path} from",
+                                                         error)]) from None
+    return render
 
 
 def write_files(files: Iterable["GeneratedFile"], out: Path) -> int:

@@ -21,6 +21,14 @@ class DateError(ValueError):
     """The text is not an EDTF date kbgen can show honestly."""
 
 
+_POINT_FORM = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[~?%]?"
+EDTF_PATTERN = rf"^({_POINT_FORM}|({_POINT_FORM}|\.\.)?/({_POINT_FORM}|\.\.)?)$"
+"""Every form kbgen accepts, as a pattern (also JSON Schema's, ECMA-262): text of any other form is
+refused before the ``edtf`` library sees it, so that its grammar's cost stays bounded (a date is at
+most 25 characters) and no date kbgen publishes fails the published schema (a trailing space)."""
+_EDTF_FORM = re.compile(EDTF_PATTERN)
+
+
 @dataclass(frozen=True)
 class _Point:
     year: int
@@ -71,6 +79,9 @@ def _point(node) -> _Point:
         node = node.date
     if type(node) is not edtf.Date or node._year is None or not str(node._year).isdigit():
         raise DateError(f"unsupported EDTF form '{node}'")
+    if not dt.MINYEAR <= int(node._year) <= dt.MAXYEAR:
+        # Python's dates (sorting, the timeline, the feed) start at year 1: "0000" is refused, not a crash later.
+        raise DateError(f"year {node._year} is out of range; years run from {dt.MINYEAR:04} to {dt.MAXYEAR}")
     month = int(node._month) if node._month else None
     day = int(node._day) if node._day else None
     if month is not None and not 1 <= month <= 12:
@@ -97,6 +108,8 @@ class EdtfDate:
         intervals of two of them) take a fast path, since the ``edtf`` library's pyparsing grammar
         is slow enough to dominate validation of a large knowledge base. Everything else, errors
         included, goes through the library."""
+        if not _EDTF_FORM.match(text) or text.endswith("\n"):  # '$' also matches before a final line break
+            raise DateError(f"'{_shown(text)}' is not an EDTF date; use one of: {EXAMPLES}")
         return _parse_simple(text) or cls.parse_with_library(text)
 
     @classmethod
@@ -222,6 +235,11 @@ def _parse_simple(text: str) -> Optional[EdtfDate]:
         return EdtfDate(text, start, end, True)
     point = _simple_point(text)
     return EdtfDate(text, point, point, False) if point else None
+
+
+def _shown(text: str) -> str:
+    """A refused date as a message quotes it: a long one cut short, so a message stays short."""
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _qualified(words: str, qualifier: str) -> str:

@@ -21,7 +21,9 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from html import unescape
 from html.parser import HTMLParser
+from typing import Iterable
 
 import cmarkgfm
 import nh3
@@ -46,6 +48,11 @@ _DESCRIBED = {
 MAX_PROSE_CHARACTERS = 10_000
 MAX_PROSE_BRACKETS = 100
 """At most this many '[' (links) and this many '<' in one prose field."""
+MAX_PROSE_DEPTH = 12
+"""At most this many elements inside one another (quotes in lists in quotes...): the site's later
+stages (Python-Markdown's raw-HTML handling, the search indexer) slow down with depth, which
+10,000 characters of '> > > ...' would otherwise take to 4,000 levels."""
+_OPEN_OR_CLOSE = re.compile(r"<(/?)(?!br\b)[a-z]")
 
 # cmark's safe mode writes this in place of raw HTML; an editor cannot write it
 # as text, since their own "<!--" would be raw HTML too.
@@ -109,6 +116,15 @@ _ATTRIBUTE = re.compile(r'\s([a-z]+)="([^"]*)"')
 _SAFE_HREF = re.compile(r"(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
 
 
+def _depth(html: str) -> int:
+    """How many elements deep converted prose goes (cmark's output closes every element it opens)."""
+    depth = deepest = 0
+    for closing in _OPEN_OR_CLOSE.findall(html):
+        depth += -1 if closing else 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def _only_allowed(html: str) -> bool:
     """Whether converted prose plainly holds only allowed elements, attributes and link targets.
 
@@ -160,8 +176,13 @@ def prose_problems(text: str) -> list[str]:
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
         return [f"raw HTML is not allowed in prose (found {shown}); use Markdown (*emphasis*, **strong**, "
                 "[text](https://...)) and write &lt; for a literal '<'"]
+    depth = _depth(html)
+    if depth > MAX_PROSE_DEPTH:
+        return [f"prose nests {depth:,} levels deep (quotes, lists, emphasis inside one another); "
+                f"the limit is {MAX_PROSE_DEPTH}"]
     if _only_allowed(html):
-        return []
+        return _relative_link_problems(unescape(value) for _, attributes in _TAG.findall(html)
+                                       for name, value in _ATTRIBUTE.findall(attributes) if name == "href")
     before, after = _Elements(html), _Elements(clean_html(text))
     problems = []
     for tag in sorted(before.tags - after.tags):
@@ -179,4 +200,20 @@ def prose_problems(text: str) -> list[str]:
             problems.append(f"link target '{value}' is not allowed; links start with {schemes} or are relative")
         else:
             problems.append(f"attribute '{name}' on <{tag}> is not allowed in prose")
-    return problems
+    return problems + _relative_link_problems(value for (tag, name, value) in after.attributes
+                                              if name == "href" and tag in ALLOWED_TAGS and (tag, name, value) not in odd_targets)
+
+
+_ABSOLUTE_HREF = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
+
+
+def _relative_link_problems(targets: Iterable[str]) -> list[str]:
+    """Links in prose must name their host. A relative one ('../x/', 'iran.md') is not checked as a
+    reference is, reaches the page as written and resolves elsewhere in a feed or an export."""
+    relative = sorted({target for target in targets if not _ABSOLUTE_HREF.match(target)})
+    if not relative:
+        return []
+    shown = ", ".join(f"'{t if len(t) <= 60 else t[:57] + '...'}'" for t in relative[:5]) + (", ..." if len(relative) > 5 else "")
+    return [f"relative link {shown} is not allowed in prose: nothing checks where it leads, and it leads "
+            "elsewhere in the Atom feed; name entities in the reference fields (participants, concerns, "
+            "motivated_by, relations, part_of), which are checked, or link a full https:// address"]

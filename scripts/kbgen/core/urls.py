@@ -48,6 +48,19 @@ def entity_page(type_: str, id_: str) -> str:
     return f"{FOLDERS[type_]}/{id_}.md"
 
 
+RESERVED_IDS = {"index": "the address of the section's index page"}
+"""Ids no entity (and no former id) may have, with what each address already is: an entity's page
+is ``<folder>/<id>.md`` beside the section's ``<folder>/index.md``; every other generated page
+(split indexes, tags, data files) is in a folder or at the root, where no id reaches."""
+
+
+def reserved_id_problem(id_: str) -> str:
+    """Why ``id_`` cannot be an id, or '' when it can."""
+    if id_ in RESERVED_IDS:
+        return f"'{id_}' is reserved: it is {RESERVED_IDS[id_]}; choose another id"
+    return ""
+
+
 def entity_data(type_: str, id_: str) -> str:
     """An entity's JSON record beside its page: ``actors/iran.json``."""
     return f"{FOLDERS[type_]}/{id_}.json"

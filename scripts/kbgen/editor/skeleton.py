@@ -52,6 +52,8 @@ def write_skeleton(root: Path, type_: str, id_: str, title: Optional[str] = None
     """Write a new entity file, or say why not: a bad id or an existing file (never overwritten)."""
     if not vocab.is_id(id_):
         return Refusal(f"'{id_}' is not a valid id: {vocab.ID_RULE}")
+    if urls.reserved_id_problem(id_):
+        return Refusal(urls.reserved_id_problem(id_))
     if not (root / urls.ENTITIES).is_dir():
         return Refusal(f"no entities/ folder in {root}; run kbgen new in a knowledge base, or pass --root DIR")
     target = root / urls.entity_file(type_, id_)

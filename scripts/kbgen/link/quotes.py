@@ -84,3 +84,17 @@ def quote_problems(entity: Entity, text: SourceText, archives: Archives) -> list
                 f"quote not found verbatim in {urls.archive_file(ref.target_id)}; copy the words exactly "
                 "(spacing, curly quotes and dashes may differ; mark omissions with '...')"))
     return problems
+
+
+def unverified_quote_warnings(entities: list[Entity], paths: dict[tuple[str, str], str], archives) -> list[Problem]:
+    """One warning per cited source without an archived text, saying how many quotes citing it
+    nothing checked: a quote that cannot be looked up proves nothing by being there."""
+    counts: dict[str, int] = {}
+    for entity in entities:
+        for citation in entity.all_citations():
+            if citation.quote is not None and citation.source not in archives:
+                counts[citation.source] = counts.get(citation.source, 0) + 1
+    return [Problem(paths[("source", source_id)], 1, 1,
+                    f"{count:,} quote(s) citing this source are not verified: it has no archived text "
+                    f"({urls.archive_file(source_id)}); save the source's text there to check them", "warning")
+            for source_id, count in sorted(counts.items()) if ("source", source_id) in paths]

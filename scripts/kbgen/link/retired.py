@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.problems import Caution
+from ..core.problems import Problem
 from ..source import SourceText
 from .graph import KnowledgeBase
 
 
-def retired_reference_warnings(kb: KnowledgeBase, root: Path) -> list[Caution]:
+def retired_reference_warnings(kb: KnowledgeBase, root: Path) -> list[Problem]:
     """A warning at each reference an active entry makes to a retired one (its file under ``root``
     read again only to place the warning)."""
     warnings = []
@@ -28,7 +28,7 @@ def retired_reference_warnings(kb: KnowledgeBase, root: Path) -> list[Caution]:
                 if path not in texts:
                     texts[path] = SourceText(path, (Path(root) / path).read_text(encoding="utf-8"))
                 replaced = f"; it is replaced by '{target.retired.replaced_by}'" if target.retired.replaced_by else ""
-                warnings.append(Caution(path, *texts[path].locate(ref.loc),
+                warnings.append(Problem(path, *texts[path].locate(ref.loc),
                                         f"{ref.target_type} '{ref.target_id}' is retired ({target.retired.status}: "
-                                        f"{target.retired.reason}){replaced}"))
+                                        f"{target.retired.reason}){replaced}", severity="warning"))
     return sorted(warnings)

@@ -13,6 +13,7 @@ from ..core.dates import EXAMPLES as DATE_EXAMPLES, EdtfDate
 from ..core.problems import Problem, did_you_mean
 from ..source import RawDocument
 from .entities import MODELS, Entity, nested_model
+from .limits import limit_problems
 
 
 def _field_names(model: type[BaseModel]) -> list[str]:
@@ -109,7 +110,9 @@ def build_entities(documents: list[RawDocument]) -> tuple[list[Entity], list[Pro
 def build_entity(doc: RawDocument) -> tuple[Optional[Entity], list[Problem]]:
     """One document as its entity (None when it is invalid), and every problem in it."""
     model = MODELS[doc.type]
-    problems: list[Problem] = []
+    problems: list[Problem] = limit_problems(doc)
+    if problems:  # a value too long or a list too long is all this file is checked for: its work stays small
+        return None, problems
     data = dict(doc.data)
     for reserved in ("id", "type"):
         if reserved in data:

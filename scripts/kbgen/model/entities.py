@@ -10,6 +10,7 @@ the ``graph`` stage needs to resolve it and to build the inverse link.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, Optional, Union, get_args
 
@@ -24,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..core import vocab
+from ..core import dates, vocab
 from ..core.dates import EXAMPLES as DATE_EXAMPLES, DateError, EdtfDate
 from ..core.prose import prose_problems
 
@@ -44,9 +45,27 @@ class Ref:
     inverse: str = ""
 
 
+# Characters that show nothing: format characters (zero-width space and joiners, byte-order mark,
+# bidirectional marks), combining marks with nothing to combine with, and the fillers of Hangul
+# and Braille that fonts draw as blanks.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Mn", "Me", "Zs", "Zl", "Zp"})
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _visible(char: str) -> bool:
+    return not (char.isspace() or char in _INVISIBLE or unicodedata.category(char) in _INVISIBLE_CATEGORIES)
+
+
 def _non_blank(text: str) -> str:
-    if not text.strip():
-        raise ValueError("must not be empty or only spaces")
+    if not any(map(_visible, text)):  # stops at the first visible character
+        raise ValueError("must not be empty, only spaces or only invisible characters")
+    return text
+
+
+def _has_words(text: str) -> str:
+    """A quote is evidence only if it holds some of the source's words: '...' alone matches any text."""
+    if not any(char.isalnum() for char in text):
+        raise ValueError("a quote must hold the source's words, not only punctuation or omission marks ('...')")
     return text
 
 
@@ -95,8 +114,7 @@ def _vocabulary(name: str, values: dict) -> Any:
     return Annotated[Literal[tuple(values)], Field(description=f"One of the {name} values.")]
 
 
-_POINT = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[~?%]?"
-EDTF_PATTERN = rf"^({_POINT}|({_POINT}|\.\.)?/({_POINT}|\.\.)?)$"
+EDTF_PATTERN = dates.EDTF_PATTERN
 """The EDTF forms kbgen accepts, as a pattern for JSON Schema (the calendar check is kbgen's alone)."""
 
 Text = Annotated[str, AfterValidator(_non_blank), Field(json_schema_extra={"pattern": r"\S"})]
@@ -162,7 +180,7 @@ class Citation(Strict):
 
     source: Annotated[Slug, Ref("source", "cites", "cited by"),
                       Field(description="The id of a source entity (a file in entities/sources/).")]
-    quote: Optional[Text] = Field(None, description="Verbatim text from the source.")
+    quote: Optional[Annotated[Text, AfterValidator(_has_words)]] = Field(None, description="Verbatim text from the source.")
     locator: Optional[Text] = Field(None, description="Where in the source: page, paragraph, section.")
     credibility: Optional[Credibility] = Field(None, description=(
         "How believable this piece of information is (NATO/Admiralty information credibility, 1 to 6), graded apart from the source's reliability."))

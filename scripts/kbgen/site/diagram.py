@@ -47,6 +47,10 @@ DRAWN_TYPES = ("actor", "event", "recommendation")  # sources are evidence, show
 # whole-graph page is drawn up to this many entities.
 MAX_PAGE_LINKS = 40
 MAX_WHOLE_ENTITIES = 300
+MAX_WHOLE_LINKS = 1_000
+"""The whole-site drawing's layout (crossing reduction) costs more than linear time in its links,
+not only its boxes: 300 entries could carry 90,000 links. Above either limit the page says why it
+draws nothing (the repository's knowledge base has a few hundred links)."""
 
 
 @dataclass(frozen=True)
@@ -376,6 +380,10 @@ def neighbourhood_figure(kb: KnowledgeBase, entity: Entity, page: str, urls: Url
 
 def whole_figure(kb: KnowledgeBase, page: str, urls: Urls = Urls()) -> str:
     nodes, links = whole_graph(kb)
+    if len(links) > MAX_WHOLE_LINKS and len(nodes) <= MAX_WHOLE_ENTITIES:
+        return (f'<p class="kb-graph-too-large">The knowledge base has {len(links)} links between its actors, events and '
+                f"recommendations, too many to draw readably in one picture (the limit is {MAX_WHOLE_LINKS}). "
+                "Each entry's page draws its own neighbourhood.</p>")
     if len(nodes) > MAX_WHOLE_ENTITIES:
         return (f'<p class="kb-graph-too-large">The knowledge base has {len(nodes)} actors, events and recommendations, '
                 f"too many to draw readably in one picture (the limit is {MAX_WHOLE_ENTITIES}). "

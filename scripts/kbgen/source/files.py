@@ -8,6 +8,7 @@ with a located problem before anything is read.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass, field
@@ -73,7 +74,8 @@ def find_files(root: Path) -> FoundFiles:
                 continue
             if not is_file:
                 # A FIFO would block the build, a device would be read forever; git stores neither.
-                what = "a link to a folder" if os.path.isdir(file) else "a broken link" if not os.path.exists(file) else "a special file"
+                what = ("a link to a folder" if os.path.isdir(file) else "a link that loops" if _loops(file)
+                        else "a broken link" if not os.path.exists(file) else "a special file")
                 found.problems.append(Problem(path, 1, 1, f"not an entity file: {what}; entity files are regular files"))
                 continue
             if parts == (urls.TAGS_FILE,):
@@ -95,6 +97,9 @@ def find_files(root: Path) -> FoundFiles:
                 continue
             if not vocab.is_id(stem):
                 found.problems.append(Problem(path, 1, 1, f"file name '{stem}' is not a valid id: {vocab.ID_RULE}"))
+                continue
+            if urls.reserved_id_problem(stem):
+                found.problems.append(Problem(path, 1, 1, f"file name {urls.reserved_id_problem(stem)}"))
                 continue
             found.yaml.append(EntityFile(file, path, type_, stem))
     return found
@@ -153,8 +158,20 @@ def decode(raw: bytes, path: str) -> tuple[Optional[str], list[Problem]]:
 
 
 def _within(root: Path, file: Path) -> bool:
+    """Whether ``file``, its links followed, is under ``root``. A link that loops (``a.yml`` -> ``b.yml``
+    -> ``a.yml``) reaches nothing, outside or in: it counts as within, to be refused as a link that loops."""
     try:
         file.resolve().relative_to(root.resolve())
         return True
     except ValueError:
         return False
+    except (RuntimeError, OSError):  # Python 3.11-3.12 raise RuntimeError on a loop, later ones OSError
+        return _loops(str(file))
+
+
+def _loops(file: str) -> bool:
+    try:
+        os.stat(file)
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False

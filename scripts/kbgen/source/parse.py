@@ -50,7 +50,9 @@ _PLAIN_NULL = {"", "~", "null", "Null", "NULL"}
 # arrive through escapes in quoted scalars ("\x1b", "\x02"); in text they would
 # forge terminal output, splice Markdown's internal placeholders (STX/ETX) or
 # break writing UTF-8. No editor means them, so they are refused, named by code point.
-FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# U+FFFE and U+FFFF are not characters at all: XML 1.0 forbids them (with C0 controls and
+# surrogates), and one in a title would make the Atom feed not well-formed.
+FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _PLAIN_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
@@ -89,8 +91,9 @@ class _TreeBuilder:
     def check_characters(self, event) -> None:
         found = FORBIDDEN_CHARACTERS.search(event.value)
         if found:
+            what = "non-character" if found.group() in "\ufffe\uffff" else "control character"
             self.problems.append((event.start_mark.line + 1, event.start_mark.column + 1,
-                f"control character U+{ord(found.group()):04X} is not allowed in text; remove it"))
+                f"{what} U+{ord(found.group()):04X} is not allowed in text; remove it"))
 
     @staticmethod
     def refuse_decorations(event) -> None:
