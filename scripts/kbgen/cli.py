@@ -92,6 +92,35 @@ def _export(args) -> int:
     return 0
 
 
+def _build(args) -> int:
+    from .engine import EngineError, build
+
+    try:
+        return build(args.engine, args.config_file, args.site_dir)
+    except EngineError as error:
+        print(f"kbgen build: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _serve(args) -> int:
+    from .engine import EngineError, serve
+
+    try:
+        return serve(args.engine, args.config_file, args.dev_addr)
+    except EngineError as error:
+        print(f"kbgen serve: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _engine_arguments(command: argparse.ArgumentParser) -> None:
+    from .engine import ENGINES
+
+    command.add_argument("--engine", choices=ENGINES, default="mkdocs",
+                         help="mkdocs (default) and properdocs run the kbgen plugin; for zensical, which runs no plugin, "
+                              "kbgen stages the pages under .kbgen/zensical/ and runs it there")
+    command.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the site's configuration (default: mkdocs.yml)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kbgen", description="Validate a YAML knowledge base and generate its site pages.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -128,6 +157,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, default=None,
                         help="file to write (json, stix; default: standard output) or folder (csv, required)")
     export.set_defaults(run=_export, parser=export)
+
+    build = commands.add_parser("build", help="build the site with MkDocs, ProperDocs or Zensical; fails if any entity page is missing")
+    _engine_arguments(build)
+    build.add_argument("-d", "--site-dir", type=Path, default=None, help="folder to write the site into (default: the configuration's site_dir)")
+    build.set_defaults(run=_build)
+
+    serve = commands.add_parser("serve", help="serve the site on this machine, rebuilt when entities/ or the docs change")
+    _engine_arguments(serve)
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="address to serve at (default: 127.0.0.1:8000)")
+    serve.set_defaults(run=_serve)
     return parser
 
 
