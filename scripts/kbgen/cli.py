@@ -59,6 +59,19 @@ def _new(args) -> int:
     return 0
 
 
+def _init(args) -> int:
+    from .editor.init import init_knowledge_base
+    from .editor.skeleton import Refusal
+
+    written = init_knowledge_base(args.dir, args.title)
+    if isinstance(written, Refusal):
+        print(f"kbgen init: error: {written.message}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files to {args.dir}", file=sys.stderr)
+    print(f"next: cd {args.dir} && kbgen validate && kbgen serve", file=sys.stderr)
+    return 0
+
+
 def _schema(args) -> int:
     from .model.schema import write_schemas
 
@@ -145,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--title", help="an event's, recommendation's or source's title")
     new.add_argument("--root", type=Path, default=Path("."), help="folder holding entities/ (default: .)")
     new.set_defaults(run=_new, parser=new)
+
+    init = commands.add_parser("init", help="start a new knowledge base in a new or empty folder, with one example of each type")
+    init.add_argument("dir", type=Path, metavar="DIR", help="the folder to create (it must not exist or be empty)")
+    init.add_argument("--title", default="Knowledge base", help="the site's name (default: Knowledge base)")
+    init.set_defaults(run=_init)
 
     schema = commands.add_parser("schema", help="write a JSON Schema per entity type, for editors' YAML language servers")
     schema.add_argument("-o", "--out", type=Path, default=Path("schemas"), help="folder to write into (default: schemas)")
