@@ -149,3 +149,56 @@ def test_links_relative_to_the_source_file_for_an_engine_that_resolves_them_so()
     assert Urls(directory_urls=False, source_relative=True).link("actors/iran.md", "events/strike.md") == "../events/strike.html"
     # A redirect is a file written as is, which no engine rewrites: relative to its own address.
     assert Urls(source_relative=True).redirect("actor", "old", "iran") == ("actors/old/index.html", "../iran/")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _page_text(url: str) -> str:
+    from urllib.error import URLError
+    from urllib.request import urlopen
+
+    try:
+        with urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (URLError, OSError):
+        return ""
+
+
+def _wait_for(condition, timeout: float = 90) -> bool:
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_zensical_serve_rebuilds_when_an_entity_changes_and_stops_its_server(tmp_path):
+    """kbgen watches entities/ itself for Zensical, which knows nothing of them."""
+    import signal
+    import subprocess
+
+    from conftest import BIN
+
+    project = _fixture_project(tmp_path, ["search", "kbgen"])
+    port = _free_port()
+    server = subprocess.Popen([str(BIN / "kbgen"), "serve", "--engine", "zensical", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    page = f"http://127.0.0.1:{port}/actors/northland/"
+    try:
+        assert _wait_for(lambda: "fictional" in _page_text(page)), "the page was never served"
+        entity = project / "entities/actors/northland.yml"
+        entity.write_text(entity.read_text(encoding="utf-8").replace("A *fictional* state", "A *made-up* state"), encoding="utf-8")
+        assert _wait_for(lambda: "made-up" in _page_text(page)), "the edit never reached the served page"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    assert _wait_for(lambda: _page_text(page) == "", timeout=15), "Zensical's server outlived kbgen serve"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -29,7 +30,7 @@ import yaml
 
 from .core.problems import Problem
 from .core.urls import ENTITIES, Urls, entity_page
-from .pipeline import check_knowledge_base, render_site, write_files
+from .pipeline import check_knowledge_base, render_site
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
 PLUGIN_ENGINES = ("mkdocs", "properdocs")
@@ -183,43 +184,65 @@ def stage_zensical(config: SiteConfig) -> Optional[Path]:
         _print_problems(problems)
         return None
     staging = config.base / STAGING
-    docs = staging / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
     theme = dict(config.data.get("theme") or {})
     custom_dir = (config.base / theme["custom_dir"]).resolve() if theme.get("custom_dir") else None
-    ignore = shutil.ignore_patterns()
-    if custom_dir is not None and custom_dir.is_relative_to(config.docs_dir):
-        inside = custom_dir
-        ignore = lambda folder, names: [n for n in names if (Path(folder) / n).resolve() == inside]  # noqa: E731
-    shutil.copytree(config.docs_dir, docs, ignore=ignore)
+    docs = _files_under(config.docs_dir, leave_out=custom_dir)
     from .site.history import last_changed  # git, only for a build
 
     templates = (config.base / config.plugin_options["templates"]).resolve() if config.plugin_options.get("templates") else None
-    files = render_site(kb, templates, last_changed(config.root),
-                        urls=Urls(config.directory_urls, config.site_url, source_relative=True),
-                        site_name=config.site_name, **_index_option(config))
-    hidden = [f.path for f in files if (docs / f.path).exists()]
+    generated = render_site(kb, templates, last_changed(config.root),
+                            urls=Urls(config.directory_urls, config.site_url, source_relative=True),
+                            site_name=config.site_name, **_index_option(config))
+    hidden = [f.path for f in generated if f.path in docs]
     if hidden:
         raise EngineError("; ".join(f"{config.docs_dir.name}/{path} would hide the generated page at the same path; "
                                     "rename or remove it" for path in hidden))
-    write_files(files, docs)
+    docs.update((f.path, f.content.encode("utf-8")) for f in generated)
+    _sync_folder(staging / "docs", docs)
     data = dict(config.data)
     data["docs_dir"], data["site_dir"] = "docs", "site"
     if custom_dir is not None:
-        overrides = staging / "overrides"
-        if overrides.exists():
-            shutil.rmtree(overrides)
-        shutil.copytree(custom_dir, overrides, ignore=lambda folder, names: [
-            n for n in names if (Path(folder) / n).relative_to(custom_dir).as_posix() in ZENSICAL_OWN_PARTIALS])
+        overrides = _files_under(custom_dir)
+        for partial in ZENSICAL_OWN_PARTIALS:
+            overrides.pop(partial, None)
+        _sync_folder(staging / "overrides", overrides)
         theme["custom_dir"] = "overrides"
         data["theme"] = theme
     data["plugins"] = [entry for entry in data.get("plugins") or []
                        if not (entry == "kbgen" or (isinstance(entry, dict) and "kbgen" in entry))]
     staged = staging / "mkdocs.yml"
-    staged.write_text("# Written by kbgen build --engine zensical from " + config.file.name + "; do not edit.\n"
-                      + yaml.dump(data, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _sync_file(staged, ("# Written by kbgen build --engine zensical from " + config.file.name + "; do not edit.\n"
+                        + yaml.dump(data, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False)).encode("utf-8"))
     return staged
+
+
+def _files_under(folder: Path, leave_out: Optional[Path] = None) -> dict[str, bytes]:
+    """Every file under ``folder`` (path relative to it -> bytes), but those under ``leave_out``."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file() and not (leave_out is not None and path.resolve().is_relative_to(leave_out))}
+
+
+def _sync_folder(folder: Path, files: dict[str, bytes]) -> None:
+    """Make ``folder`` hold exactly ``files``, writing only what changed: a running ``zensical serve``
+    rebuilds from this folder and must never see it half written."""
+    for path in sorted(folder.rglob("*"), reverse=True) if folder.exists() else []:
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and relative not in files:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    for relative, content in files.items():
+        _sync_file(folder / relative, content)
+
+
+def _sync_file(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` unless it holds it already, replacing the file at once."""
+    if path.is_file() and path.read_bytes() == content:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".kbgen-partial")
+    partial.write_bytes(content)
+    os.replace(partial, path)
 
 
 def _index_option(config: SiteConfig) -> dict[str, Any]:
@@ -247,6 +270,8 @@ def serve(engine: str, config_file: Path, dev_addr: str) -> int:
     staged = stage_zensical(config)
     if staged is None:
         return 1
+    # Stopped by a signal, kbgen stops the engine's server too rather than leave it running.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     watched = [config.root / ENTITIES, config.docs_dir]
     before = {folder: _snapshot(folder) for folder in watched}
     server = subprocess.Popen(_command("zensical", "serve", "-f", str(staged), "--dev-addr", dev_addr),
