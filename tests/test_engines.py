@@ -202,3 +202,11 @@ def test_zensical_serve_rebuilds_when_an_entity_changes_and_stops_its_server(tmp
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     assert _wait_for(lambda: _page_text(page) == "", timeout=15), "Zensical's server outlived kbgen serve"
+
+
+def test_zensical_refuses_the_pagefind_option_which_only_the_plugin_engines_apply(tmp_path):
+    project = _fixture_project(tmp_path, [{"kbgen": {"search": "pagefind"}}])
+    result = kbgen("build", "--engine", "zensical", cwd=project)
+    assert result.returncode == 1
+    assert "search: pagefind needs the mkdocs or properdocs engine" in result.stderr
+    assert "Traceback" not in result.stderr and not (project / "site").exists()
