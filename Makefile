@@ -28,6 +28,8 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/kbgen build --engine $(ENGINE)
 
+# --dirty (kbgen serve passes it to MkDocs and ProperDocs): after an edit only the pages whose content
+# changed are rebuilt (kbgen.mkdocs.incremental).
 serve: $(STAMP)
 	$(BIN)/kbgen serve --engine $(ENGINE) --dev-addr 127.0.0.1:8000
 

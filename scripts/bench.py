@@ -11,6 +11,8 @@ measures, in one run:
 - page generation, load -> model -> graph -> pages, per stage (median);
 - the plugin's ``on_files`` on a rebuild after a one-file edit (what ``mkdocs serve``
   does on each change), with the memo warm;
+- ``mkdocs serve --dirty`` (``make serve``): from saving a file to the served pages showing the
+  change, for an edit, an addition, a deletion and an id rename (``--serve-only`` measures only this);
 - ``mkdocs build`` with the kbgen plugin (and the time the build's own process spends
   in the plugin's hooks: the pages are rendered by a worker process beside MkDocs'),
   and the bare ``mkdocs build`` of the same pages written to disk beforehand with the
@@ -468,7 +470,104 @@ def bench_size(size: int, work: Path, repeat: int, build_repeat: int) -> dict:
     result["serve_on_files_after_edit_s"] = median(rebuild["warm"])
     result["serve_parses"] = rebuild["parses"]
     print(f"[{size}] serve on_files cold {rebuild['cold']:.2f}s, after one edit {median(rebuild['warm']):.2f}s", file=sys.stderr)
+
+    # `mkdocs serve --dirty` (make serve), from saving a file to the served pages showing it (the last: files change).
+    result.update({f"serve_{k}": v for k, v in serve_edits(root, plugin_config, work).items()})
+    print(f"[{size}] serve --dirty: edit {result['serve_edit_s']:.2f}s, add {result['serve_add_s']:.2f}s, "
+          f"delete {result['serve_delete_s']:.2f}s, rename {result['serve_rename_s']:.2f}s", file=sys.stderr)
     result.update(engine_builds(size, root, work, build_repeat))
+    return result
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _served(url: str) -> tuple[int, str]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:
+        return 0, ""
+
+
+def _until(predicate, limit: float) -> float:
+    """Seconds until ``predicate()`` holds, polled every 20 ms (``limit`` at most, then an error)."""
+    start = time.perf_counter()
+    while not predicate():
+        if time.perf_counter() - start > limit:
+            sys.exit("bench: the served site did not show the change")
+        time.sleep(0.02)
+    return time.perf_counter() - start
+
+
+def serve_edits(root: Path, config: Path, work: Path) -> dict:
+    """From saving a file to ``mkdocs serve --dirty`` (``make serve``) serving it, on every page that
+    shows it: an actor renamed (its page, and an event page and the section index that name it), a new
+    actor, that actor deleted, and a recommendation's id renamed (its new page and the redirect at the old).
+    The first build is timed too."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = (work / "serve.log").open("w")
+    start = time.perf_counter()
+    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+                              cwd=work, env=ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    result: dict = {}
+    try:
+        actor = root / "entities" / "actors" / "actor-00001.yml"
+        data = yaml.safe_load(actor.read_text(encoding="utf-8"))
+        event = next(f.stem for f in sorted((root / "entities" / "events").glob("*.yml"))
+                     if "actor: actor-00001\n" in f.read_text(encoding="utf-8"))
+        _until(lambda: data["name"] in _served(base + "actors/actor-00001/")[1], 1800)
+        result["first_build_s"] = time.perf_counter() - start
+        time.sleep(2)  # the watcher settles
+
+        renamed = data["name"] + " Renamed"
+        actor.write_text(actor.read_text(encoding="utf-8").replace(f"name: {data['name']}", f"name: {renamed}", 1),
+                         encoding="utf-8")
+        saved = time.perf_counter()
+        pages = ["actors/actor-00001/", f"events/{event}/"]
+        for page in pages:
+            _until(lambda: renamed in _served(base + page)[1], 300)
+        result["edit_s"] = time.perf_counter() - saved
+        time.sleep(1)
+
+        added = root / "entities" / "actors" / "actor-bench-new.yml"
+        added.write_text("name: Bench New Actor\nkind: person\nsummary: Added by the benchmark.\n"
+                         f"citations:\n  - source: source-00000\n", encoding="utf-8")
+        saved = time.perf_counter()
+        _until(lambda: "Bench New Actor" in _served(base + "actors/actor-bench-new/")[1], 300)
+        result["add_s"] = time.perf_counter() - saved
+        time.sleep(1)
+
+        added.unlink()
+        saved = time.perf_counter()
+        _until(lambda: _served(base + "actors/actor-bench-new/")[0] == 404, 300)
+        result["delete_s"] = time.perf_counter() - saved
+        time.sleep(1)
+
+        old = root / "entities" / "recommendations" / "recommendation-00001.yml"
+        text = old.read_text(encoding="utf-8")
+        old.unlink()
+        (root / "entities" / "recommendations" / "recommendation-renamed.yml").write_text(
+            text + "former_ids: [recommendation-00001]\n", encoding="utf-8")
+        saved = time.perf_counter()
+        _until(lambda: _served(base + "recommendations/recommendation-renamed/")[0] == 200
+               and 'http-equiv="refresh"' in _served(base + "recommendations/recommendation-00001/")[1], 300)
+        result["rename_s"] = time.perf_counter() - saved
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+        log.close()
     return result
 
 
@@ -586,6 +685,9 @@ ROWS = [
     ("kbgen_work_share", "kbgen work (check → pages, one process) / make build", lambda r: f"{100 * r['kbgen_work_share']:.1f} %"),
     ("build_peak_mb", "mkdocs build peak memory, MB", lambda r: f"{r['build_peak_mb']:.0f}"),
     ("serve_on_files_after_edit_s", "serve rebuild after one edit: kbgen on_files, s", lambda r: f"{r['serve_on_files_after_edit_s']:.2f} (cold {r['serve_on_files_cold_s']:.2f})"),
+    ("serve_edit_s", "serve --dirty, saved -> served, s: edit, add, delete, rename (first build)",
+     lambda r: f"{r['serve_edit_s']:.2f}, {r['serve_add_s']:.2f}, {r['serve_delete_s']:.2f}, {r['serve_rename_s']:.2f} "
+               f"({r['serve_first_build_s']:.0f})"),
     ("site_mb", "site size, MB", lambda r: f"{r['site_mb']:.1f}"),
     ("largest_page_kb", "largest page, KB", lambda r: f"{r['largest_page_kb']:.0f} ({r['largest_page']})"),
     ("search_index_mb", "search index, MB", lambda r: f"{r['search_index_mb']:.1f}"),
@@ -617,6 +719,8 @@ def main() -> int:
     parser.add_argument("--build-repeat", type=int, default=1, help="runs of each mkdocs build (median)")
     parser.add_argument("--work", type=Path, default=REPO / "build" / "bench")
     parser.add_argument("--out", type=Path, default=None, help="JSON results (default WORK/results.json)")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="only the edit -> served times of `mkdocs serve --dirty` (and its first build)")
     parser.add_argument("--search-only", type=Path, metavar="SITE",
                         help="only time Material's search in Chromium on an already built site (needs playwright)")
     parser.add_argument("--engines-only", action="store_true", help="only time kbgen build with each engine")
@@ -633,6 +737,16 @@ def main() -> int:
         print(json.dumps(search_responsiveness(args.search_only), indent=1))
         return 0
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.serve_only:
+        for size in args.sizes:
+            work = args.work.resolve()
+            root = work / f"kb-{size}"
+            make_knowledge_base(root, size)
+            config = work / f"mkdocs-{size}-serve.yml"
+            config.write_text(yaml.safe_dump(site_config(root, hand_written_docs(work / f"docs-{size}"),
+                                                         work / f"site-{size}-serve", True), sort_keys=False))
+            print(json.dumps({"entities": size, **serve_edits(root, config, work)}))
+        return 0
     results = [bench_size(size, args.work.resolve(), args.repeat, args.build_repeat) for size in args.sizes]
     out = args.out or args.work / "results.json"
     out.write_text(json.dumps({"machine": {"cpus": os.cpu_count()}, "repeat": args.repeat,

@@ -265,7 +265,8 @@ def serve(engine: str, config_file: Path, dev_addr: str) -> int:
     ``entities/`` and the docs itself and stages the site again; Zensical rebuilds from the staging."""
     config = read_config(config_file)
     if engine in PLUGIN_ENGINES:
-        return subprocess.run(_command(engine, "serve", "-f", str(config.file), "--dev-addr", dev_addr),
+        # --dirty: after an edit only the pages whose content changed are rebuilt (kbgen.mkdocs.incremental).
+        return subprocess.run(_command(engine, "serve", "--dirty", "-f", str(config.file), "--dev-addr", dev_addr),
                               cwd=config.base, env={**os.environ, **ENV}).returncode
     staged = stage_zensical(config)
     if staged is None:

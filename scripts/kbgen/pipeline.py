@@ -115,15 +115,32 @@ def read_knowledge_base(root: Path) -> KnowledgeBase:
 
 
 def render_site(kb: KnowledgeBase, templates: Optional[Path] = None, last_updated: Optional[dict[str, str]] = None,
-                **options) -> list["GeneratedFile"]:
+                *, pages: Optional[runtime.FileMemo] = None, **options) -> list["GeneratedFile"]:
     """Every generated page and data file of :func:`kbgen.site.plan_site` (same options), rendered,
-    in its order; a forked worker renders every other file meanwhile where it can."""
+    in its order; a forked worker renders every other file meanwhile where it can.
+
+    ``pages`` (kept across rebuilds, like :func:`check_knowledge_base`'s memo) gives each file whose
+    dependency record did not change the content it had (:func:`kbgen.runtime.render_with_memo`)."""
     # Imported here: checking a knowledge base (`kbgen validate`) needs no templates, Jinja or exporters.
     from .site.plan import GeneratedFile, plan_site
 
-    plan = plan_site(kb, templates, last_updated, **options)
-    contents = runtime.run_all([planned.render for planned in plan])
+    plan = plan_site(kb, templates, last_updated, bytecode_cache=runtime.TEMPLATE_CODE, **options)
+    if pages is not None:
+        contents = runtime.render_with_memo(plan, pages, render_context(templates, **options))
+    else:
+        contents = runtime.run_all([planned.render for planned in plan])
     return [GeneratedFile(planned.path, content, planned.source) for planned, content in zip(plan, contents)]
+
+
+def render_context(templates: Optional[Path] = None, **options) -> str:
+    """What every generated file of a build depends on besides its own dependency record: the
+    options of :func:`kbgen.site.plan_site` and the text of every overriding template."""
+    parts = [repr(sorted(options.items(), key=lambda item: item[0])), str(templates)]
+    if templates is not None and Path(templates).is_dir():
+        for template in sorted(Path(templates).rglob("*")):
+            if template.is_file():
+                parts += [template.relative_to(templates).as_posix(), runtime.FileMemo.digest(template.read_bytes())]
+    return "\n".join(parts)
 
 
 def write_files(files: Iterable["GeneratedFile"], out: Path) -> int:

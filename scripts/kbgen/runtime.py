@@ -32,6 +32,8 @@ import traceback
 from contextlib import contextmanager
 from typing import Callable, Generic, Hashable, Iterator, Optional, Sequence, TypeVar
 
+import jinja2
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -236,6 +238,44 @@ class FileMemo:
         for key in [key for key in self._results if key not in self._used]:
             del self._results[key]
         self._used = set()
+
+
+class TemplateCode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the life of the process (Jinja's bytecode cache): each
+    build makes a new Jinja environment, and compiling the templates again would be most of a
+    small rebuild's time. Jinja checks each entry against its template's source, so an edited
+    template is compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = TemplateCode()
+"""The process's compiled templates (see :class:`TemplateCode`)."""
+
+
+def render_with_memo(files: Sequence, memo: FileMemo, context: str = "") -> list[str]:
+    """Each file's content, in order: the one kept in ``memo`` when the file's dependency record
+    (what its ``inputs()`` gives) and ``context`` (the templates and options, the same for every file) are those
+    of an earlier render, else its ``render()``, kept. A file without a record (``inputs`` None) is
+    always rendered. What no file asked for is dropped (pages that went away).
+
+    In this process: ``mkdocs serve``, the one user, runs a server thread (see :func:`forking_helps`)."""
+    contents = []
+    for file in files:
+        if file.inputs is None:
+            contents.append(file.render())
+        else:
+            contents.append(memo.get((file.path, memo.digest(context, repr(file.inputs()))), file.render))
+    memo.forget_unused()
+    return contents
 
 
 @contextmanager

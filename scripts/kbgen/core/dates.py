@@ -151,6 +151,13 @@ class EdtfDate:
         return self.start.lower if self.start else self.end.lower
 
     @property
+    def only_end_known(self) -> bool:
+        """Whether the date is known only by its latest bound ("by March 2024", ``/2024-03``, or
+        ``../2024-03``): an interval without a start. A timeline must not file such a date under
+        its end as if the event happened then."""
+        return self.start is None
+
+    @property
     def year(self) -> Optional[int]:
         """The year a timeline files this date under (its start, else its end)."""
         point = self.start or self.end

@@ -147,7 +147,7 @@ class Urls:
         if not path.endswith(".md"):
             return path
         stem = path[:-3]
-        folder, name = posixpath.split(stem)
+        folder, _, name = stem.rpartition("/")  # posixpath.split's result for these paths, in one call
         if name == "index":
             return (folder + "/" if folder else "") if self.directory_urls else stem + ".html"
         return stem + "/" if self.directory_urls else stem + ".html"

@@ -123,3 +123,34 @@ RECOMMENDATION_STATUSES = {
 }
 
 ROLE_LABELS = {role: role.replace("-", " ") for role in PARTICIPANT_ROLES}
+
+
+@dataclass(frozen=True)
+class Certainty:
+    """An estimative word: how sure the source is that a claim holds. ``probability`` is the
+    range ICD 203 gives the word, in percent, or None for the words that are not estimates."""
+
+    label: str
+    description: str
+    probability: tuple[int, int] | None = None
+
+
+CERTAINTIES = {
+    # ICD 203 (U.S. Intelligence Community Directive 203, Analytic Standards, 2015): its seven
+    # expressions of likelihood, each with its range of probability.
+    "almost-no-chance": Certainty("almost no chance", "Remote: the source gives it a 1–5 % chance (ICD 203).", (1, 5)),
+    "very-unlikely": Certainty("very unlikely", "Highly improbable: a 5–20 % chance (ICD 203).", (5, 20)),
+    "unlikely": Certainty("unlikely", "Improbable, probably not: a 20–45 % chance (ICD 203).", (20, 45)),
+    "even-chance": Certainty("even chance", "Roughly even odds: a 45–55 % chance (ICD 203).", (45, 55)),
+    "likely": Certainty("likely", "Probable: a 55–80 % chance (ICD 203).", (55, 80)),
+    "very-likely": Certainty("very likely", "Highly probable: an 80–95 % chance (ICD 203).", (80, 95)),
+    "almost-certain": Certainty("almost certain", "Nearly certain: a 95–99 % chance (ICD 203).", (95, 99)),
+    # Words a source's own hedges need, which give no probability.
+    "confirmed": Certainty("confirmed", "The source states it as established fact (observed, acknowledged or officially confirmed), not as an estimate."),
+    "possible": Certainty("possible", "The source says it may be so, with no probability given: it cannot be ruled out, no more."),
+    "suspected": Certainty("suspected", "The source reports it as suspected or alleged, not established."),
+}
+"""The ``certainty`` of a participant, a relation or ``part_of``: a claim without one is stated
+by its sources without qualification."""
+
+CERTAINTY_LABELS = {word: certainty.label for word, certainty in CERTAINTIES.items()}

@@ -10,6 +10,7 @@ every entity.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
@@ -18,6 +19,7 @@ from ..core import urls, vocab
 from ..core.problems import Problem, did_you_mean
 from ..model import Entity
 from ..source import LoadedFiles, RawDocument, SourceText
+from .claims import claim_problems
 from .references import Reference, iter_references
 
 
@@ -35,6 +37,9 @@ class KnowledgeBase:
     paths: dict[tuple[str, str], str]  # (type, id) -> file path relative to the root
     archives: dict[str, str] = field(default_factory=dict)
     referenced_by: dict[tuple[str, str], list[Backlink]] = field(default_factory=dict)
+    # (type, id) -> digest of the text its entity was read from: an entity is a function of that text,
+    # so pages compare these to tell whether what they show changed (kbgen.site.dependencies).
+    versions: dict[tuple[str, str], str] = field(default_factory=dict)
 
     _sorted: dict[str, list[Entity]] = field(default_factory=dict, repr=False)
     _participations: Optional[dict[str, list[tuple[Entity, str]]]] = field(default=None, repr=False)
@@ -84,6 +89,14 @@ class KnowledgeBase:
         order = {t: i for i, t in enumerate(vocab.ENTITY_TYPES)}
         return {t: dict(sorted(grouped[t].items())) for t in sorted(grouped, key=order.get)}
 
+    def version(self, type_: str, id_: str) -> str:
+        """What changes whenever the entity ``type_``/``id_`` changes: the digest of its file's text
+        (of its fields, for an entity not read from a file)."""
+        key = (type_, id_)
+        if key not in self.versions:
+            self.versions[key] = _digest(self.get(type_, id_).model_dump_json())
+        return self.versions[key]
+
     def tagged(self, tag: str) -> list[Entity]:
         return [e for t in vocab.ENTITY_TYPES for e in self.all(t) if tag in e.tags]
 
@@ -103,6 +116,7 @@ def link_entities(entities: list[Entity], loaded: LoadedFiles) -> tuple[Knowledg
         tags=tags,
         paths={key: text.path for key, text in texts.items()},
         archives=loaded.archives,
+        versions={(entity.type, entity.id): _digest(texts[(entity.type, entity.id)].text) for entity in entities},
     )
     renamed, rename_problems = _former_ids(entities, by_type, texts)
     problems += rename_problems
@@ -124,6 +138,7 @@ def link_entities(entities: list[Entity], loaded: LoadedFiles) -> tuple[Knowledg
                 problems.append(Problem(text.path, *text.locate(ref.loc), f"{entity.type} '{entity.id}' refers to itself"))
                 continue
             referenced_by[(ref.target_type, ref.target_id)].append(Backlink(entity, ref.inverse))
+        problems += claim_problems(entity, text)
         for index, tag in enumerate(entity.tags):
             if tag not in tags:
                 hint = did_you_mean(tag, tags)
@@ -132,6 +147,10 @@ def link_entities(entities: list[Entity], loaded: LoadedFiles) -> tuple[Knowledg
     problems += _check_part_of_cycles(kb, texts)
     kb.referenced_by = dict(referenced_by)
     return kb, problems
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _former_ids(entities: list[Entity], by_type, texts: dict[tuple[str, str], SourceText]) -> tuple[dict[tuple[str, str], str], list[Problem]]:

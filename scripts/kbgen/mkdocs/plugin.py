@@ -9,6 +9,10 @@ written site (:mod:`kbgen.mkdocs.pagefind`).
 In a one-off build (``mkdocs build``, ``gh-deploy``) the generated files are rendered ahead by
 a worker process while MkDocs converts the pages it already has (:class:`kbgen.runtime.Ahead`,
 where the platform allows it); each file's content is taken just before MkDocs reads it.
+
+Under ``mkdocs serve`` the files are rendered at once, each taken from the last rebuild when its
+dependency record did not change; with ``--dirty`` MkDocs then rebuilds only the files whose
+content changed (:mod:`kbgen.mkdocs.incremental`).
 """
 
 from __future__ import annotations
@@ -19,15 +23,15 @@ from pathlib import Path
 
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import runtime
 from ..core.urls import Urls
-from ..pipeline import check_knowledge_base
+from ..pipeline import check_knowledge_base, render_context
 from ..site.history import last_changed
 from ..site.plan import plan_site
-from . import pagefind
+from . import incremental, pagefind
 from .config import KbgenConfig
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
@@ -42,11 +46,21 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.one_off_build = False
         self.ahead: runtime.Ahead | None = None  # the generated files, rendered ahead (one-off builds)
         self.pending: dict[str, tuple[int, File]] = {}  # src_uri -> (job, file) of files not yet given their content
+        # Under `mkdocs serve`: the rendered files by dependency record, and what the last build that
+        # succeeded wrote (src_uri -> content, and -> output path), to tell a dirty build what changed.
+        self.pages = runtime.FileMemo()
+        self.dirty = False
+        self.written: dict[str, str] = {}
+        self.outputs: dict[str, str] = {}
+        self.building: dict[str, tuple[str, File]] = {}
+        self.files: Files | None = None
+        self.search_pages = incremental.SearchPages()
 
     def on_startup(self, *, command, dirty):
         """Defining this hook makes MkDocs keep this plugin instance, and so its memo, across
         the rebuilds of one ``mkdocs serve`` (MkDocs >= 1.4)."""
         self.one_off_build = command in ("build", "gh-deploy")
+        self.dirty = dirty and not self.one_off_build
 
     @property
     def parse_count(self) -> int:
@@ -72,8 +86,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             for problem in problems:
                 log.error(str(problem))
             raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
-        plan = plan_site(kb, self.templates, last_changed(self.root), urls=Urls(config.use_directory_urls, config.site_url),
-                         site_name=config.site_name, index_page_entries=self.config.index_page_entries)
+        options = dict(urls=Urls(config.use_directory_urls, config.site_url), site_name=config.site_name,
+                       index_page_entries=self.config.index_page_entries)
+        plan = plan_site(kb, self.templates, last_changed(self.root), bytecode_cache=runtime.TEMPLATE_CODE, **options)
+        if not self.one_off_build:
+            return self._serve_files(files, config, plan, render_context(self.templates, **options))
         generated = []
         for planned in plan:
             if files.get_file_from_path(planned.path) is not None:
@@ -99,6 +116,37 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             runtime.keep_for_good()  # the knowledge base lives until the build ends
         return files
 
+    def _serve_files(self, files: Files, config, plan, context: str) -> Files:
+        """Under ``mkdocs serve``: every generated file with its content, each marked changed or not."""
+        contents = runtime.render_with_memo(plan, self.pages, context)
+        self.building = {}
+        for planned, content in zip(plan, contents):
+            if files.get_file_from_path(planned.path) is not None:
+                raise Abort(f"kbgen: docs/{planned.path} would hide the generated page at the same path; rename or remove it")
+            file = incremental.GeneratedFile.generated(config, planned.path, content=content)
+            file.changed = self.written.get(planned.path) != content
+            if planned.source:
+                file.edit_uri = Path(os.path.relpath(self.root / planned.source, config.docs_dir)).as_posix()
+            files.append(file)
+            self.building[planned.path] = (content, file)
+        if self.config.search == "pagefind":
+            for path in pagefind.ASSETS:
+                files.append(File.generated(config, path, content=pagefind.asset_text(path)))
+        if self.dirty:
+            incremental.remove_stale(self.outputs, {file.abs_dest_path for file in files})
+        self.files = files
+        return files
+
+    def on_pre_build(self, *, config):
+        if self.dirty:
+            self.search_pages.begin(config)
+
+    @event_priority(100)  # before Material's search, which strips the attributes that exclude parts of a page
+    def on_page_context(self, context, *, page, config, nav):
+        if self.dirty:
+            self.search_pages.add(page)
+        return context
+
     def on_pre_page(self, page, *, config, files):
         """A generated page's content, just before MkDocs reads it."""
         if page.file.src_uri in self.pending:
@@ -109,12 +157,25 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_env(self, env, *, config, files):
         """Every other generated file (data files, and any page MkDocs did not read), before MkDocs
         writes the static files."""
+        if not self.one_off_build:
+            # The theme's templates, compiled once for the rebuilds of one `mkdocs serve`, as kbgen's are
+            # (MkDocs makes a new Jinja environment for each build; Jinja checks each against its source).
+            env.bytecode_cache = runtime.TEMPLATE_CODE
         for index, file in self.pending.values():
             file.content_string = self.ahead.take(index)
         self._end()
         return env
 
+    @event_priority(-100)  # after Material's search has written its index
     def on_post_build(self, *, config):
+        if not self.one_off_build:
+            if self.dirty and self.files is not None:
+                pages = [f.page for f in self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve) if f.page]
+                self.search_pages.write(config, pages)
+            # This build succeeded: what it wrote is what the next one compares with.
+            self.written = {path: content for path, (content, _) in self.building.items()}
+            self.outputs = {path: file.abs_dest_path for path, (_, file) in self.building.items()}
+            self.building, self.files = {}, None
         if self.config.search == "pagefind":
             try:
                 pagefind.index_site(config.site_dir)

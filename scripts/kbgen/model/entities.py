@@ -130,6 +130,9 @@ ActorRelationType = _vocabulary("actor relation", vocab.ACTOR_RELATIONS)
 EventRelationType = _vocabulary("event relation", vocab.EVENT_RELATIONS)
 Instrument = _vocabulary("instrument", vocab.INSTRUMENTS)
 Status = _vocabulary("recommendation status", vocab.RECOMMENDATION_STATUSES)
+CertaintyWord = Annotated[Literal[tuple(vocab.CERTAINTIES)], Field(description=(
+    "How sure the source is that this holds, in its own hedge: one of the certainty words "
+    "(ICD 203's estimative words, or confirmed, possible, suspected). Leave it out when the source states it plainly."))]
 
 
 class Strict(BaseModel):
@@ -172,6 +175,7 @@ class ActorRelation(TypedLink):
     actor: ActorId
     date: Optional[Date] = Field(None, description="When it happened, as an EDTF date.")
     note: Note = None
+    certainty: Optional[CertaintyWord] = None
     citations: Citations
 
     def link_labels(self) -> tuple[str, str]:
@@ -183,6 +187,7 @@ class EventRelation(TypedLink):
     type: EventRelationType
     event: Annotated[Slug, Ref("event"), Field(description="The id of an event (a file in entities/events/).")]
     note: Note = None
+    certainty: Optional[CertaintyWord] = None
     citations: Citations
 
     def link_labels(self) -> tuple[str, str]:
@@ -194,6 +199,7 @@ class Participant(TypedLink):
     actor: ActorId
     role: Role
     note: Note = None
+    certainty: Optional[CertaintyWord] = None
 
     def link_labels(self) -> tuple[str, str]:
         return vocab.ROLE_LABELS[self.role], "took part as " + vocab.ROLE_LABELS[self.role]
@@ -248,6 +254,8 @@ class Event(Entity):
     location: Optional[Text] = Field(None, description="Where it happened.")
     part_of: Annotated[Optional[Slug], Ref("event", "part of", "includes")] = Field(
         None, description="The id of a larger event this one belongs to.")
+    part_of_certainty: Optional[CertaintyWord] = Field(None, description=(
+        "How sure the source is that this event is part of the one part_of names (a certainty word); needs part_of."))
     relations: list[EventRelation] = Field(default_factory=list, description="Typed links to other entities.")
 
     @property

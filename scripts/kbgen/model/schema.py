@@ -35,6 +35,7 @@ _VOCABULARIES = [
     vocab.EVENT_RELATIONS,
     vocab.INSTRUMENTS,
     vocab.RECOMMENDATION_STATUSES,
+    vocab.CERTAINTIES,
 ]
 
 def _descriptions(values: dict) -> list[str]:

@@ -6,6 +6,8 @@ its own, and a group still above the limit is split again:
 
 - events: by year (``events/years/2024.md``), then by month
   (``events/years/2024/03.md``; events dated only to the year on ``.../year-only.md``);
+  events known only by their latest date ("by March 2024") on a page of their own after the
+  years (``events/years/by-latest-date.md``, split by the year of that date if need be);
 - actors: by kind (``actors/kinds/armed-group.md``), then by the name's initial
   (``actors/kinds/armed-group/a.md``; ``other.md`` for names not starting with a–z);
 - recommendations: by the initial of the addressee's name (``recommendations/addressees/s.md``,
@@ -17,7 +19,8 @@ The second split is the last: a month, an initial or an addressee holding more
 than the limit stays one page.
 
 Every event has a year (``EdtfDate`` keeps a start or an end, each with a
-year), so every event lands on a year page.
+year), so every event lands on a year page, or, with no start, on the page of
+events known only by their latest date.
 
 Entity pages are ``<folder>/<id>.md``, one level above every split page, so an
 entity whose id is ``years`` or ``kinds`` never meets one. Pages are plain
@@ -128,7 +131,8 @@ def _group(path: str, title: str, label: str, entities: list[Entity], limit: int
 def _event_years(events: list[Entity], limit: int) -> list[IndexPage]:
     by_year: dict[int, list[Entity]] = {}  # in the timeline's order: events come sorted by date
     for event in events:
-        by_year.setdefault(event.date.year, []).append(event)
+        if not event.date.only_end_known:  # those have a page of their own, after the years
+            by_year.setdefault(event.date.year, []).append(event)
     years = []
     for year, group in by_year.items():
         months: dict[Optional[int], list[Entity]] = {}
@@ -154,7 +158,36 @@ def _event_years(events: list[Entity], limit: int) -> list[IndexPage]:
 
         years.append(_group(paths.split_index_page("event", str(year)), f"Events in {year}", str(year), group, limit, by_month,
                             "by month", breakdown))
+    latest_only = known_only_by_latest_date(events)
+    if latest_only:
+        years.append(_latest_date_group(latest_only, limit))
     return years
+
+
+LATEST_DATE_ONLY = "Known only by their latest date"
+"""The heading of the events whose start is unknown ("by March 2024"), kept out of the years."""
+
+LATEST_DATE_FOLDER = "by-latest-date"
+"""The split index's page (``events/years/by-latest-date.md``) of the events known only by their
+latest date; no year is written this way, so it never meets a year's page."""
+
+
+def _latest_date_group(events: list[Entity], limit: int) -> IndexPage:
+    """The page of the events known only by their latest date, split by that date's year when
+    it outgrows the limit: an event "by March 2024" may have happened long before 2024, so it is
+    never listed among 2024's events, but readers can still look it up by its latest date."""
+    by_year: dict[int, list[Entity]] = {}
+    for event in events:
+        by_year.setdefault(event.date.year, []).append(event)
+    breakdown = tuple(IndexPart(f"by {year}", len(group)) for year, group in by_year.items())
+
+    def by_latest_year() -> list[IndexPage]:
+        return [IndexPage(paths.split_index_page("event", LATEST_DATE_FOLDER, str(year)),
+                          f"Events known only to have happened by a date in {year}", f"by {year}", tuple(group))
+                for year, group in by_year.items()]
+
+    return _group(paths.split_index_page("event", LATEST_DATE_FOLDER), f"Events {LATEST_DATE_ONLY.lower()}",
+                  LATEST_DATE_ONLY, events, limit, by_latest_year, "by the year of their latest date", breakdown)
 
 
 def _actor_kinds(actors: list[Entity], limit: int) -> list[IndexPage]:
@@ -298,11 +331,60 @@ def leaves(root: IndexPage) -> Iterable[IndexPage]:
 
 
 def timeline(events: Iterable[Entity]) -> list[tuple[int, list[tuple[str, list[Entity]]]]]:
-    """Events (already in date order) grouped by year, then month; '' for year-only dates."""
+    """Events (already in date order) grouped by year, then month; '' for year-only dates.
+
+    Events known only by their latest date ("by March 2024") are left out: filed under March
+    2024 they would read as having happened then. :func:`known_only_by_latest_date` lists them."""
     years: dict[int, dict[str, list[Entity]]] = {}
     for event in events:
+        if event.date.only_end_known:
+            continue
         month = calendar.month_name[event.date.month] if event.date.month else ""
         years.setdefault(event.date.year, {}).setdefault(month, []).append(event)
     # Year-only events head their year even where a dated one sorts first ("1 January 1998" before
     # "1998", the narrower date first): after a month's heading they would read as of that month.
     return [(year, sorted(months.items(), key=lambda month: month[0] != "")) for year, months in years.items()]
+
+
+def known_only_by_latest_date(events: Iterable[Entity]) -> list[Entity]:
+    """The events whose date has no start ("by March 2024"), ordered by that latest date and,
+    among events with the same one, after the events they follow, answer or were caused by
+    (:func:`_sequence_order`), else in reading order: what :func:`timeline` leaves out."""
+    latest_only = [event for event in events if event.date.only_end_known]
+    order = _sequence_order(latest_only)
+    return sorted(latest_only, key=lambda event: (event.date.upper, order[event.id]))
+
+
+def _sequence_order(events: list[Entity]) -> dict[str, int]:
+    """How many events, among ``events``, each one comes after through a chain of ``follows``,
+    ``response-to`` or ``caused-by`` relations: with no dates to sort by, the only order the
+    sources give ("in the aftermath of" the attacks, the threats came; then the strikes)."""
+    ids = {event.id for event in events}
+    before = {event.id: [r.event for r in event.relations if r.type != "parallels" and r.event in ids] for event in events}
+    depth: dict[str, int] = {}
+    for start in before:  # iterative depth-first walk: chains of any length, cycles cut where met
+        stack, visiting = [(start, iter(before[start]))], {start}
+        while stack:
+            node, successors = stack[-1]
+            child = next((c for c in successors if c not in depth and c not in visiting), None)
+            if child is not None:
+                visiting.add(child)
+                stack.append((child, iter(before[child])))
+                continue
+            stack.pop()
+            visiting.discard(node)
+            depth[node] = 1 + max((depth.get(c, 0) for c in before[node] if c in depth), default=-1)
+    return depth
+
+
+def actor_timeline(participations: Iterable[tuple[Entity, str]]) -> tuple[list, list]:
+    """An actor's ``(event, role)`` pairs (in date order, ``KnowledgeBase.participations``) as two
+    lists: the events with a known start, in date order, and those known only by their latest date,
+    by that date, which the actor's page lists apart as the section index does."""
+    participations = list(participations)
+    dated = [pair for pair in participations if not pair[0].date.only_end_known]
+    order = {event.id: position for position, event in enumerate(known_only_by_latest_date(
+        pair[0] for pair in participations))}
+    latest_only = sorted((pair for pair in participations if pair[0].date.only_end_known),
+                         key=lambda pair: order[pair[0].id])
+    return dated, latest_only

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
 from ..core import urls as paths
@@ -22,15 +22,17 @@ from ..core.urls import Urls
 from ..model import Entity
 from . import diagram
 from .cite import cite_this
-from .indexes import timeline
+from .indexes import LATEST_DATE_ONLY, actor_timeline, known_only_by_latest_date, timeline
 from .markup import Footnotes, front_matter_text, md_escape, passthrough
 from .words import day_in_words, search_variants
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def make_environment(overrides: Optional[Path] = None, urls: Urls = Urls(), site_name: Optional[str] = None) -> Environment:
+def make_environment(overrides: Optional[Path] = None, urls: Urls = Urls(), site_name: Optional[str] = None,
+                     bytecode_cache: Optional[BytecodeCache] = None) -> Environment:
     """The Jinja environment; a folder of same-named templates overrides the built-in ones.
+    ``bytecode_cache`` is Jinja's own: compiled templates kept from an earlier environment.
 
     Templates get the page being rendered as ``page`` (its path under the docs folder), from
     which every link on it is made."""
@@ -46,6 +48,7 @@ def make_environment(overrides: Optional[Path] = None, urls: Urls = Urls(), site
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache,
     )
 
     @pass_context
@@ -101,6 +104,9 @@ def make_environment(overrides: Optional[Path] = None, urls: Urls = Urls(), site
         vocab=vocab,
         folders=vocab.FOLDERS,
         timeline=timeline,
+        known_only_by_latest_date=known_only_by_latest_date,
+        actor_timeline=actor_timeline,
+        latest_date_only_heading=LATEST_DATE_ONLY,
         neighbourhood_graph=neighbourhood_graph,
         whole_graph=whole_graph,
         search_variants=search_variants,

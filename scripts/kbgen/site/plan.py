@@ -8,11 +8,13 @@ generate`` writes the same files to disk for any Markdown site generator.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from jinja2 import Environment
+from jinja2 import BytecodeCache, Environment
 from markupsafe import Markup, escape
 
 from ..core import urls as paths
@@ -22,7 +24,7 @@ from ..exports import data_files
 from ..link import KnowledgeBase
 from ..model import Entity
 from ..model.schema import TAGS_SCHEMA, entity_schema, schema_files, schema_path
-from . import indexes
+from . import dependencies, indexes
 from .pages import make_environment
 
 
@@ -35,11 +37,14 @@ class GeneratedFile:
 
 @dataclass(frozen=True)
 class PlannedFile:
-    """A generated file known by its path before it is rendered."""
+    """A generated file known by its path before it is rendered, and a function giving what it
+    reads (:mod:`kbgen.site.dependencies`; None: not recorded, so never taken from an earlier build).
+    The record is made only when asked for: a one-off build renders every file and needs none."""
 
     path: str
     render: Callable[[], str]
     source: Optional[str] = None
+    inputs: Optional[Callable[[], dependencies.Record]] = None
 
     def generated(self) -> GeneratedFile:
         return GeneratedFile(self.path, self.render(), self.source)
@@ -48,7 +53,8 @@ class PlannedFile:
 def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
               last_updated: Optional[dict[str, str]] = None, *,
               urls: Urls = Urls(), site_name: Optional[str] = None,
-              index_page_entries: int = indexes.DEFAULT_INDEX_PAGE_ENTRIES) -> list[PlannedFile]:
+              index_page_entries: int = indexes.DEFAULT_INDEX_PAGE_ENTRIES,
+              bytecode_cache: Optional[BytecodeCache] = None) -> list[PlannedFile]:
     """Every generated page and data file, in a stable order, each rendered when asked.
 
     ``last_updated`` maps an entity file (relative to the root) to the date it last changed
@@ -56,33 +62,49 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     says how pages are addressed (directory URLs or not) and where the site is published, which
     makes feed links and citations absolute; ``site_name`` names the site in citations and feeds.
     A section index or a tag's page listing more than ``index_page_entries`` entities is split
-    into pages (:mod:`kbgen.site.indexes`).
+    into pages (:mod:`kbgen.site.indexes`). ``bytecode_cache``: Jinja's, templates compiled before.
     """
-    env = make_environment(templates, urls, site_name)
+    env = make_environment(templates, urls, site_name, bytecode_cache)
     last_updated = last_updated or {}
+    everything = functools.cache(partial(dependencies.everything, kb))
 
     def entity_page(entity: Entity) -> PlannedFile:
         path = paths.entity_page(entity.type, entity.id)
         source = kb.paths.get((entity.type, entity.id))
 
+        updated = last_updated.get(source or "", "")
+
         def render() -> str:
             return env.get_template(f"{entity.type}.md.j2").render(
-                page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity), updated=last_updated.get(source or "", ""))
-        return PlannedFile(path, render, source)
+                page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity), updated=updated)
+        return PlannedFile(path, render, source, records(entity, updated))
+
+    made: dict[tuple[str, str, str], Callable[[], dependencies.Record]] = {}
+
+    def records(entity: Entity, updated: str = "") -> Callable[[], dependencies.Record]:
+        """An entity's record, made once when first asked for (its page and its JSON read the same)."""
+        key = (entity.type, entity.id, updated)
+        if key not in made:
+            made[key] = functools.cache(partial(dependencies.entity_record, kb, entity, updated))
+        return made[key]
 
     files: list[PlannedFile] = []
     for type_ in vocab.ENTITY_TYPES:
-        files += index_pages(kb, env, type_, index_page_entries)
+        files += index_pages(kb, env, type_, index_page_entries, everything)
         files += [entity_page(entity) for entity in kb.all(type_)]
     for name in ("graph", "tags"):
-        files.append(PlannedFile(f"{name}.md", rendering(env, f"{name}.md.j2", page=f"{name}.md", kb=kb)))
+        files.append(PlannedFile(f"{name}.md", rendering(env, f"{name}.md.j2", page=f"{name}.md", kb=kb), inputs=everything))
     files += tag_pages(kb, env, index_page_entries)
     files += redirect_pages(kb, env, urls)
     schema_paths = {**{t: paths.schema_file(schema_path(t)) for t in vocab.ENTITY_TYPES}, "tags": paths.schema_file(TAGS_SCHEMA)}
     files.append(PlannedFile(paths.VOCABULARIES, lambda: env.get_template("vocabularies.md.j2").render(
-        page=paths.VOCABULARIES, schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES}, schema_files=schema_paths)))
-    files += [PlannedFile(paths.schema_file(name), write) for name, write in schema_files().items()]
-    files += [PlannedFile(path, render) for path, render in data_files(kb, urls, site_name)]
+        page=paths.VOCABULARIES, schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES}, schema_files=schema_paths),
+        inputs=tuple))
+    files += [PlannedFile(paths.schema_file(name), write, inputs=tuple) for name, write in schema_files().items()]
+    # A data file reads every entity, but one entity's JSON reads what its page reads.
+    entity_data = {paths.entity_data(t, e.id): e for t in vocab.ENTITY_TYPES for e in kb.all(t)}
+    files += [PlannedFile(path, render, inputs=records(entity_data[path]) if path in entity_data else everything)
+              for path, render in data_files(kb, urls, site_name)]
     return files
 
 
@@ -92,15 +114,17 @@ def rendering(env: Environment, template: str, **context: Any) -> Callable[[], s
     return lambda: env.get_template(template).render(**context)
 
 
-def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int) -> list[PlannedFile]:
+def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int,
+                everything: Optional[Callable[[], dependencies.Record]] = None) -> list[PlannedFile]:
     """A section's index: one page while it lists at most ``limit`` entities, else the split pages."""
     entities = kb.all(type_)
     split = indexes.split_index(type_, entities, limit, actor_name=lambda id_: kb.get("actor", id_).name)
     if split is None:
         path = paths.section_index(type_)
         return [PlannedFile(path, rendering(env, f"{vocab.FOLDERS[type_]}-index.md.j2", page=path, kb=kb, type=type_,
-                                            entities=entities))]
-    return [PlannedFile(page.path, rendering(env, "index-page.md.j2", page=page.path, index=page, kb=kb, type=type_))
+                                            entities=entities), inputs=everything)]
+    return [PlannedFile(page.path, rendering(env, "index-page.md.j2", page=page.path, index=page, kb=kb, type=type_),
+                        inputs=partial(dependencies.index_record, kb, page))
             for page in indexes.pages(split)]
 
 
@@ -112,7 +136,8 @@ def tag_pages(kb: KnowledgeBase, env: Environment, limit: int) -> list[PlannedFi
         tagged = kb.tagged(tag)
         if tagged:
             files += [PlannedFile(page.path, rendering(env, "tag-page.md.j2", page=page.path, index=page, kb=kb,
-                                                       description=description))
+                                                       description=description),
+                                   inputs=partial(dependencies.index_record, kb, page, description))
                       for page in indexes.pages(indexes.tag_index(tag, tagged, limit))]
     return files
 
@@ -125,5 +150,7 @@ def redirect_pages(kb: KnowledgeBase, env: Environment, urls: Urls) -> list[Plan
             for former in entity.former_ids:
                 path, target = urls.redirect(type_, former, entity.id)
                 pages.append(PlannedFile(path, rendering(
-                    env, "redirect.html.j2", target=Markup(escape(target)), title=Markup(escape(entity.title)))))
+                    env, "redirect.html.j2", target=Markup(escape(target)), title=Markup(escape(entity.title))),
+                    inputs=partial(lambda e, former: ((f"{e.type}/{e.id}", kb.version(e.type, e.id)), ("former", former)),
+                                   entity, former)))
     return pages

@@ -1,0 +1,98 @@
+"""``mkdocs serve --dirty``: after an edit MkDocs rebuilds only the generated files whose content
+changed, and the site stays what a clean build of the same files makes.
+
+- :class:`GeneratedFile` is a MkDocs file that reports itself modified (:meth:`File.is_modified`,
+  which a dirty build asks before reading, rendering and writing a page or copying a file) only
+  when its content differs from the one written by the last build that succeeded, or when its
+  output is missing.
+- :func:`remove_stale` deletes what the last build wrote for generated files that are gone (an
+  entity deleted or renamed): a dirty build never cleans the site folder.
+- :class:`SearchPages` keeps Material's search index complete. A dirty build indexes only the
+  pages it rebuilds, and Material's search, which merges them into its previous index, assumes
+  one rebuilt page; kbgen indexes the rebuilt pages with Material's own ``SearchIndex`` (its
+  public class and methods), keeps each page's entries across builds, and writes the index of
+  every page after Material's.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Optional
+
+from mkdocs.structure.files import File
+
+log = logging.getLogger("mkdocs.plugins.kbgen")
+
+SEARCH_INDEX = os.path.join("search", "search_index.json")
+
+
+class GeneratedFile(File):
+    """A generated file that a dirty build rebuilds only when its content changed (``changed``)."""
+
+    changed: bool = True
+
+    def is_modified(self) -> bool:
+        return self.changed or not os.path.isfile(self.abs_dest_path)
+
+
+def remove_stale(previous: dict[str, str], current: set[str]) -> None:
+    """Delete each output path in ``previous`` (source path -> output written) that no current file writes."""
+    for dest in set(previous.values()) - current:
+        try:
+            os.remove(dest)
+        except FileNotFoundError:
+            continue
+        try:
+            os.rmdir(os.path.dirname(dest))  # a page's folder with directory URLs, once empty
+        except OSError:
+            pass
+
+
+def material_search(config) -> Optional[object]:
+    """The Material search plugin of this site, when it is enabled."""
+    for plugin in config.plugins.values():
+        if type(plugin).__module__ == "material.plugins.search.plugin" and plugin.config.enabled:
+            return plugin
+    return None
+
+
+class SearchPages:
+    """Each page's search entries, by page URL, across the dirty builds of one ``mkdocs serve``."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[dict]] = {}
+        self._index = None
+        self._built: dict[str, list[dict]] = {}
+
+    def begin(self, config) -> None:
+        """A build starts: a fresh index with the search plugin's options (or none without Material's search)."""
+        self._built = {}
+        plugin = material_search(config)
+        if plugin is None:
+            self._index = None
+            return
+        from material.plugins.search.plugin import SearchIndex
+
+        self._index = SearchIndex(**plugin.config)
+
+    def add(self, page) -> None:
+        """A page this build rebuilt (before Material's search strips its data-search attributes)."""
+        if self._index is None:
+            return
+        start = len(self._index.entries)
+        self._index.add_entry_from_context(page)
+        self._built[page.url] = self._index.entries[start:]
+
+    def write(self, config, pages: list) -> None:
+        """After Material's search wrote its index: the index of every page, each with the entries
+        of the build that last rebuilt it, in the order of ``pages`` (as a clean build has them)."""
+        if self._index is None:
+            return
+        self.entries.update(self._built)
+        urls = [page.url for page in pages]
+        self.entries = {url: self.entries[url] for url in urls if url in self.entries}
+        self._index.entries = [entry for url in urls for entry in self.entries.get(url, [])]
+        with open(os.path.join(config.site_dir, SEARCH_INDEX), "w", encoding="utf-8") as file:
+            file.write(self._index.generate_search_index(None))
+        self._index = None

@@ -1,0 +1,101 @@
+"""`mkdocs serve --dirty` (what `make serve` runs): after an entity file is edited, added, deleted or
+renamed, the served site shows the change on every page that shows the value, drops what is gone,
+and keeps its search index complete, while MkDocs rebuilds only the pages whose content changed."""
+
+import json
+import os
+import signal
+import subprocess
+import urllib.error
+import urllib.request
+
+import yaml
+
+from conftest import BIN, docs_copy, make_knowledge_base, site_config
+from test_serve import fetch, free_port, wait_for
+
+
+def status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+def search_pages(base: str) -> dict[str, str]:
+    """Page URL -> the text of its entries in the served search index."""
+    try:
+        index = json.loads(fetch(base + "search/search_index.json") or "{}")
+    except ValueError:  # read while being written
+        return {}
+    pages: dict[str, str] = {}
+    for entry in index.get("docs", []):
+        page = entry["location"].split("#")[0]
+        pages[page] = pages.get(page, "") + " " + entry["title"] + " " + entry["text"]
+    return pages
+
+
+def test_dirty_serve_shows_each_change_everywhere_and_keeps_the_search_index_whole(tmp_path):
+    root = make_knowledge_base(tmp_path / "repo")
+    config = site_config(root, docs_copy(root / "docs"), tmp_path / "site")
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "-f", str(config_file), "-a", f"127.0.0.1:{port}"],
+                              cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        actor = base + "actors/river-brigade/"
+        assert wait_for(lambda: "River Brigade" in fetch(actor), 120), "the served site never came up"
+        assert wait_for(lambda: "actors/river-brigade/" in search_pages(base))
+        first_index = search_pages(base)
+
+        # An edit: the actor's page, the event naming it, the section index and the search index show the new name.
+        file = root / "entities/actors/river-brigade.yml"
+        file.write_text(file.read_text(encoding="utf-8").replace("name: River Brigade", "name: Riverside Brigade"),
+                        encoding="utf-8")
+        for page in ("actors/river-brigade/", "events/border-post-attack/", "actors/", "recommendations/resume-talks/"):
+            assert wait_for(lambda: "Riverside Brigade" in fetch(base + page)), f"{page} still shows the old name"
+        assert wait_for(lambda: "Riverside Brigade" in search_pages(base).get("actors/river-brigade/", ""))
+        index = search_pages(base)
+        assert set(index) == set(first_index)  # every page still searchable, not only those rebuilt
+        assert index["actors/northland/"] == first_index["actors/northland/"]
+
+        # An addition: its page is served and listed.
+        new = root / "entities/actors/delta-council.yml"
+        new.write_text("name: Delta Council\nkind: armed-group\nsummary: A fictional council.\n"
+                       "citations:\n  - source: field-report\n", encoding="utf-8")
+        assert wait_for(lambda: "Delta Council" in fetch(base + "actors/delta-council/")), "the new page is not served"
+        assert wait_for(lambda: "Delta Council" in fetch(base + "actors/"))
+        assert wait_for(lambda: "actors/delta-council/" in search_pages(base))
+        assert set(search_pages(base)) == set(first_index) | {"actors/delta-council/"}
+
+        # A deletion: its page and its data are gone, and so are its index line and search entries.
+        new.unlink()
+        assert wait_for(lambda: status(base + "actors/delta-council/") == 404), "the deleted page is still served"
+        assert status(base + "actors/delta-council.json") == 404
+        assert wait_for(lambda: "Delta Council" not in fetch(base + "actors/"))
+        assert wait_for(lambda: set(search_pages(base)) == set(first_index))
+
+        # A rename (nothing names the recommendation): the new page, and a redirect at the old address.
+        old = root / "entities/recommendations/resume-talks.yml"
+        text = old.read_text(encoding="utf-8")
+        old.unlink()
+        (root / "entities/recommendations/resume-negotiations.yml").write_text(
+            text + "former_ids: [resume-talks]\n", encoding="utf-8")
+        assert wait_for(lambda: "Resume talks" in fetch(base + "recommendations/resume-negotiations/"))
+        assert wait_for(lambda: 'http-equiv="refresh"' in fetch(base + "recommendations/resume-talks/")), "no redirect"
+        assert "resume-negotiations" in fetch(base + "recommendations/resume-talks/")
+        assert wait_for(lambda: "recommendations/resume-negotiations/" in search_pages(base)
+                        and "recommendations/resume-talks/" not in search_pages(base))
+        served = (tmp_path / "serve.log").read_text(encoding="utf-8")
+        assert "Traceback" not in served and "A 'dirty' build is being performed" in served
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+        log.close()
