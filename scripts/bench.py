@@ -24,6 +24,9 @@ measures, in one run:
 - the cost of history (``--history``, on by default): the knowledge base committed to a git
   repository of its own with a synthetic history of 200 commits (edits, additions, deletions),
   built with the plugin's ``history`` option on and off, and the ratio (target: at most 1.10).
+
+- ``kbgen build --engine mkdocs|properdocs|zensical`` of the same knowledge base
+  (``--engines-only`` times only these).
   ``--search-only SITE`` times the searches of a built site in Chromium.
 
 It prints a table and writes it as JSON (``build/bench/results.json``).
@@ -476,6 +479,7 @@ def bench_size(size: int, work: Path, repeat: int, build_repeat: int) -> dict:
     result.update({f"serve_{k}": v for k, v in serve_edits(root, plugin_config, work).items()})
     print(f"[{size}] serve --dirty: edit {result['serve_edit_s']:.2f}s, add {result['serve_add_s']:.2f}s, "
           f"delete {result['serve_delete_s']:.2f}s, rename {result['serve_rename_s']:.2f}s", file=sys.stderr)
+    result.update(engine_builds(size, root, work, build_repeat))
     return result
 
 
@@ -660,6 +664,32 @@ print(json.dumps({"read_history_s": time.perf_counter() - start, "tombstones": l
 """
 
 
+ENGINES = ("mkdocs", "properdocs", "zensical")
+
+
+def engine_builds(size: int, root: Path, work: Path, build_repeat: int) -> dict:
+    """``kbgen build --engine E`` of the same knowledge base and docs for each engine, wall seconds and
+    peak memory of the largest process (MkDocs and ProperDocs run the plugin; for Zensical kbgen stages
+    the pages, which is timed with it)."""
+    docs = hand_written_docs(work / f"docs-{size}-engines")
+    project = work / f"engines-{size}"
+    project.mkdir(exist_ok=True)
+    config = project / "mkdocs.yml"
+    config.write_text(yaml.safe_dump(site_config(root, docs, project / "site", True), sort_keys=False))
+    result = {}
+    for engine in ENGINES:
+        runs = []
+        for _ in range(build_repeat):
+            shutil.rmtree(project / "site", ignore_errors=True)
+            runs.append(peak_memory_run([str(BIN / "kbgen"), "build", "--engine", engine, "-f", str(config)], project))
+        CPU_SECONDS.pop("kbgen build")
+        result[f"engine_{engine}_s"] = median([w for w, _ in runs])
+        result[f"engine_{engine}_peak_mb"] = max(m for _, m in runs)
+        print(f"[{size}] kbgen build --engine {engine} {result[f'engine_{engine}_s']:.1f}s, "
+              f"{result[f'engine_{engine}_peak_mb']:.0f} MB", file=sys.stderr)
+    return result
+
+
 SEARCH_QUERIES = ["militia", "Actor 4321", "smuggling pipeline"]
 
 
@@ -757,6 +787,8 @@ ROWS = [
     ("largest_page_kb", "largest page, KB", lambda r: f"{r['largest_page_kb']:.0f} ({r['largest_page']})"),
     ("search_index_mb", "search index, MB", lambda r: f"{r['search_index_mb']:.1f}"),
     ("pagefind_index_mb", "Pagefind's index and scripts, MB", lambda r: f"{r['pagefind_index_mb']:.1f}"),
+    *[(f"engine_{engine}_s", f"kbgen build --engine {engine}, s (peak memory)",
+       lambda r, e=engine: f"{r[f'engine_{e}_s']:.1f} ({r[f'engine_{e}_peak_mb']:.0f} MB)") for engine in ENGINES],
 ]
 
 
@@ -788,7 +820,16 @@ def main() -> int:
                         help="only the cost of history: builds with 200 commits of history, with and without it")
     parser.add_argument("--search-only", type=Path, metavar="SITE",
                         help="only time Material's search in Chromium on an already built site (needs playwright)")
+    parser.add_argument("--engines-only", action="store_true", help="only time kbgen build with each engine")
     args = parser.parse_args()
+    if args.engines_only:  # only the three engines' builds, on the synthetic knowledge bases
+        args.work.mkdir(parents=True, exist_ok=True)
+        for size in args.sizes:
+            root = args.work.resolve() / f"kb-{size}"
+            make_knowledge_base(root, size)
+            figures = engine_builds(size, root, args.work.resolve(), args.build_repeat)
+            print(json.dumps({"entities": size, **figures}))
+        return 0
     if args.search_only:
         print(json.dumps(search_responsiveness(args.search_only), indent=1))
         return 0

@@ -41,9 +41,34 @@ def test_pull_request_workflow_validates_with_annotations_builds_strict_and_test
     workflow = yaml.safe_load((REPO / ".github/workflows/pr.yml").read_text(encoding="utf-8"))
     assert list(workflow[True]) == ["pull_request"]  # PyYAML reads the key `on` as True
     runs = [step.get("run") for step in workflow["jobs"]["check"]["steps"]]
-    assert ".venv/bin/kbgen validate --format github" in runs
-    assert ".venv/bin/mkdocs build --strict" in runs
-    assert "make test" in runs
+    assert runs[-3:] == [".venv/bin/kbgen validate --format github", ".venv/bin/mkdocs build --strict", "make check"]
+    # The whole suite after the fast checks, with the hosted runner's own browser.
+    test = workflow["jobs"]["test"]
+    assert test["needs"] == "check"
+    assert [step.get("run") for step in test["steps"]][-1] == "make test CHROMIUM=/usr/bin/google-chrome"
+
+
+def _make_dry_run(*args, path: str | None = None) -> str:
+    """What `make -n` would run (as if pyproject.toml had changed), whitespace collapsed."""
+    env = {**os.environ, "MAKEFLAGS": "", **({"PATH": path} if path else {})}
+    result = subprocess.run(["make", "-n", "-W", "pyproject.toml", *args], cwd=REPO, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    return " ".join(result.stdout.split())
+
+
+def test_make_installs_system_packages_with_sudo_unless_root_and_honours_the_browser_path(tmp_path):
+    test = _make_dry_run("test", "CHROMIUM=/opt/browser/chrome")
+    assert 'test -x "/opt/browser/chrome" ||' in test
+    if os.geteuid() == 0:
+        assert "|| ( apt-get update && apt-get install -y chromium)" in test
+    # As a runner's user: `id -u` says 1001 (a stand-in `id` first on PATH), and make uses sudo.
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "id").write_text("#!/bin/sh\necho 1001\n", encoding="utf-8")
+    (fake / "id").chmod(0o755)
+    as_user = _make_dry_run("test", path=f"{fake}:{os.environ['PATH']}")
+    assert "|| (sudo apt-get update && sudo apt-get install -y chromium)" in as_user
+    assert "chromium" not in _make_dry_run("build")  # building the site needs no browser
 
 
 def test_pull_request_workflow_validates_and_builds_on_windows_too():

@@ -72,6 +72,19 @@ def _new(args) -> int:
     return 0
 
 
+def _init(args) -> int:
+    from .editor.init import init_knowledge_base
+    from .editor.skeleton import Refusal
+
+    written = init_knowledge_base(args.dir, args.title)
+    if isinstance(written, Refusal):
+        print(f"kbgen init: error: {written.message}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files to {args.dir}", file=sys.stderr)
+    print(f"next: cd {args.dir} && kbgen validate && kbgen serve", file=sys.stderr)
+    return 0
+
+
 def _schema(args) -> int:
     from .model.schema import write_schemas
 
@@ -131,6 +144,34 @@ def _diff(args) -> int:
     sys.stdout.write(WRITERS[args.format](diff_knowledge_bases(old, new), base, head))
     return 0
 
+def _build(args) -> int:
+    from .engine import EngineError, build
+
+    try:
+        return build(args.engine, args.config_file, args.site_dir)
+    except EngineError as error:
+        print(f"kbgen build: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _serve(args) -> int:
+    from .engine import EngineError, serve
+
+    try:
+        return serve(args.engine, args.config_file, args.dev_addr)
+    except EngineError as error:
+        print(f"kbgen serve: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _engine_arguments(command: argparse.ArgumentParser) -> None:
+    from .engine import ENGINES
+
+    command.add_argument("--engine", choices=ENGINES, default="mkdocs",
+                         help="mkdocs (default) and properdocs run the kbgen plugin; for zensical, which runs no plugin, "
+                              "kbgen stages the pages under .kbgen/zensical/ and runs it there")
+    command.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the site's configuration (default: mkdocs.yml)")
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kbgen", description="Validate a YAML knowledge base and generate its site pages.")
@@ -157,6 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--root", type=Path, default=Path("."), help="folder holding entities/ (default: .)")
     new.set_defaults(run=_new, parser=new)
 
+    init = commands.add_parser("init", help="start a new knowledge base in a new or empty folder, with one example of each type")
+    init.add_argument("dir", type=Path, metavar="DIR", help="the folder to create (it must not exist or be empty)")
+    init.add_argument("--title", default="Knowledge base", help="the site's name (default: Knowledge base)")
+    init.set_defaults(run=_init)
+
     schema = commands.add_parser("schema", help="write a JSON Schema per entity type, for editors' YAML language servers")
     schema.add_argument("-o", "--out", type=Path, default=Path("schemas"), help="folder to write into (default: schemas)")
     schema.set_defaults(run=_schema)
@@ -177,6 +223,16 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=["text", "markdown", "json"], default="text",
                       help="text for a terminal, markdown for a pull request's summary, json for tools")
     diff.set_defaults(run=_diff, parser=diff)
+
+    build = commands.add_parser("build", help="build the site with MkDocs, ProperDocs or Zensical; fails if any entity page is missing")
+    _engine_arguments(build)
+    build.add_argument("-d", "--site-dir", type=Path, default=None, help="folder to write the site into (default: the configuration's site_dir)")
+    build.set_defaults(run=_build)
+
+    serve = commands.add_parser("serve", help="serve the site on this machine, rebuilt when entities/ or the docs change")
+    _engine_arguments(serve)
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="address to serve at (default: 127.0.0.1:8000)")
+    serve.set_defaults(run=_serve)
     return parser
 
 

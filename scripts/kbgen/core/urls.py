@@ -151,6 +151,10 @@ class Urls:
 
     directory_urls: bool = True
     site_url: Optional[str] = None
+    source_relative: bool = False
+    """Whether the site generator resolves every relative link in a page, raw HTML included, against
+    the page's source file (Zensical does) rather than leaving raw HTML links as written (MkDocs):
+    then :meth:`link` writes each address relative to the source file's folder."""
 
     def page(self, path: str) -> str:
         """The built address of a page or file (a path under the docs folder) from the site root:
@@ -174,7 +178,15 @@ class Urls:
     def link(self, from_page: str, to_path: str) -> str:
         """The address of ``to_path`` (a page or a file) relative to ``from_page``'s built address:
         for links kbgen writes as HTML (lists, infoboxes, graph nodes), which no site generator
-        rewrites. E.g. ``../../events/y/`` or ``../events/y.html``."""
+        rewrites. E.g. ``../../events/y/`` or ``../events/y.html``; with :attr:`source_relative`,
+        ``../events/y/`` from ``actors/iran.md``, which the site generator makes relative to the built page."""
+        if self.source_relative:
+            address = relative(from_page, self.page(to_path))
+            return "./" if address == "." else address
+        return self._built_link(from_page, to_path)
+
+    def _built_link(self, from_page: str, to_path: str) -> str:
+        """The address of ``to_path`` relative to ``from_page``'s built address."""
         start = self.page(from_page)
         folder = start[:start.rfind("/") + 1]  # "actors/iran/" and "actors/iran.html" -> their folder
         return _relative(folder.split("/")[:-1], self.page(to_path).split("/")) or "./"
@@ -195,4 +207,4 @@ class Urls:
         """For an entity renamed from ``former_id``: the file to write at the old page's address,
         and the address of the new page relative to it."""
         old, new = entity_page(type_, former_id), entity_page(type_, id_)
-        return self.written(old), self.link(old, new)
+        return self.written(old), self._built_link(old, new)  # a file no site generator rewrites

@@ -79,7 +79,9 @@ def _prose(text: str) -> str:
 # http(s) only, and none of the characters that end a URL in HTML attributes,
 # Markdown or YAML (quotes, angle brackets, braces, backslash, spaces), so the
 # address can be shown or linked anywhere without a way to break out.
-WEB_ADDRESS_PATTERN = r"^https?://[^\s\"<>\\^`{|}]+$"
+# Written as ECMA-262 reads it too (JSON Schema's regex dialect): no escape of a character that is
+# not a regex syntax character, such as the quote, which Python's re accepts and editors' do not.
+WEB_ADDRESS_PATTERN = r'^https?://[^\s"<>\\^`{|}]+$'
 
 
 _WEB_ADDRESS = re.compile(WEB_ADDRESS_PATTERN)
