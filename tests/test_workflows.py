@@ -41,7 +41,9 @@ def test_pull_request_workflow_validates_with_annotations_builds_strict_and_test
     workflow = yaml.safe_load((REPO / ".github/workflows/pr.yml").read_text(encoding="utf-8"))
     assert list(workflow[True]) == ["pull_request"]  # PyYAML reads the key `on` as True
     runs = [step.get("run") for step in workflow["jobs"]["check"]["steps"]]
-    assert runs[-3:] == [".venv/bin/kbgen validate --format github", ".venv/bin/mkdocs build --strict", "make check"]
+    assert runs[-4:] == [".venv/bin/kbgen validate --format github",
+                         '.venv/bin/kbgen diff "$BASE_SHA" HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"',
+                         ".venv/bin/mkdocs build --strict", "make check"]
     # The whole suite after the fast checks, with the hosted runner's own browser.
     test = workflow["jobs"]["test"]
     assert test["needs"] == "check"
