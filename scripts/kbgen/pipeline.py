@@ -147,7 +147,7 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None, last_update
     if pages is not None:
         contents = runtime.render_with_memo(plan, pages, render_context(templates, **options))
     else:
-        contents = runtime.run_all([_located(planned) for planned in plan])
+        contents = runtime.run_all([located(planned) for planned in plan])
     return [GeneratedFile(planned.path, content, planned.source) for planned, content in zip(plan, contents)]
 
 
@@ -162,7 +162,7 @@ def render_context(templates: Optional[Path] = None, **options) -> str:
     return "\n".join(parts)
 
 
-def _located(planned) -> Callable[[], str]:
+def located(planned) -> Callable[[], str]:
     """``planned.render``, an exception in which becomes a :class:`KnowledgeBaseError` naming the
     entity file the page comes from (or the page), never a traceback."""
     def render() -> str:

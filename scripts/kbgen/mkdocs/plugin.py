@@ -17,6 +17,7 @@ content changed (:mod:`kbgen.mkdocs.incremental`).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from pathlib import Path
@@ -30,7 +31,8 @@ from .. import runtime
 from ..core.urls import Urls
 from ..history.timeline import read_history
 from ..link.retired import retired_reference_warnings
-from ..pipeline import check_knowledge_base, render_context
+from ..core.problems import KnowledgeBaseError
+from ..pipeline import check_knowledge_base, located, render_context
 from ..site.history import last_changed
 from ..site.plan import plan_site
 from . import incremental, pagefind
@@ -115,7 +117,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # Pages first, in the order MkDocs reads them; the data files follow. In a one-off build a worker
         # renders them meanwhile; under `mkdocs serve` (a server thread runs) each is rendered when taken.
         order = sorted(range(len(plan)), key=lambda i: not generated[i].is_documentation_page())
-        jobs = [planned.render for planned in plan]
+        jobs = [located(planned) for planned in plan]  # a failure names the file the page comes from
         self.ahead = runtime.Ahead(jobs, order) if self.one_off_build else runtime.Ahead(jobs)
         if self.ahead.forked:
             log.debug(f"Rendering {len(jobs)} generated files in a worker process")
@@ -126,7 +128,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def _serve_files(self, files: Files, config, plan, context: str) -> Files:
         """Under ``mkdocs serve``: every generated file with its content, each marked changed or not."""
-        contents = runtime.render_with_memo(plan, self.pages, context)
+        contents = self._rendered(lambda: runtime.render_with_memo(
+            [dataclasses.replace(planned, render=located(planned)) for planned in plan], self.pages, context))
         self.building = {}
         for planned, content in zip(plan, contents):
             if files.get_file_from_path(planned.path) is not None:
@@ -159,7 +162,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         """A generated page's content, just before MkDocs reads it."""
         if page.file.src_uri in self.pending:
             index, file = self.pending.pop(page.file.src_uri)
-            file.content_string = self.ahead.take(index)
+            file.content_string = self._rendered(lambda: self.ahead.take(index))
         return page
 
     def on_env(self, env, *, config, files):
@@ -170,7 +173,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             # (MkDocs makes a new Jinja environment for each build; Jinja checks each against its source).
             env.bytecode_cache = runtime.TEMPLATE_CODE
         for index, file in self.pending.values():
-            file.content_string = self.ahead.take(index)
+            file.content_string = self._rendered(lambda: self.ahead.take(index))
         self._end()
         return env
 
@@ -189,6 +192,17 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 pagefind.index_site(config.site_dir)
             except RuntimeError as error:
                 raise Abort(f"kbgen: {error}") from None
+
+    @staticmethod
+    def _rendered(render):
+        """What ``render`` returns; a page that fails to render (a template override's mistake, say)
+        stops the build with the file it comes from, as ``kbgen generate`` reports it, not a traceback."""
+        try:
+            return render()
+        except KnowledgeBaseError as error:
+            for problem in error.problems:
+                log.error(str(problem))
+            raise Abort(f"kbgen: {len(error.problems)} generated file(s) could not be rendered") from None
 
     def on_build_error(self, *, error):
         self._end()
