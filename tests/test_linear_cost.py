@@ -1,7 +1,7 @@
 """Work linear in the input, for inputs written to make it grow faster: each adversarial knowledge
 base is made at two sizes, one twice the other, and validation (and, where it is valid, rendering)
 must take at most about twice as long. Times are compared within one run, so the machine's speed
-cancels; each is the best of three, the sizes timed in turn, after a first run that warms the caches."""
+cancels; each is the best of five, the sizes timed in turn, after a first run that warms the caches."""
 
 from __future__ import annotations
 
@@ -101,13 +101,16 @@ def stages(tmp_path: Path, make, n: int, render: bool) -> list:
     (graph_edges, 1_200, True),
     (edtf_forms, 30, True),
     (part_of_cycle, 1_000, False),
-    (deep_nesting, 100, False),
+    (deep_nesting, 200, False),
 ], ids=["unknown ids", "graph edges", "EDTF forms", "part_of cycle", "nesting"])
-def test_twice_the_input_takes_at_most_about_twice_the_time(make, n, render, tmp_path):
+def test_twice_the_input_takes_at_most_about_twice_the_time(make, n, render, tmp_path, monkeypatch):
+    # In one process: a forked worker's start and hand-back cost the same at both sizes, and would
+    # make the ratio depend on the machine's load rather than on the work.
+    monkeypatch.setenv("KBGEN_PROCESSES", "1")
     small, large = stages(tmp_path, make, n, render), stages(tmp_path, make, 2 * n, render)
     for stage, run_small, run_large in zip(("validate", "render"), small, large):
-        # The two sizes in turn, the best of three of each: a change in the machine's load meets both.
+        # The two sizes in turn, the best of five of each: a change in the machine's load meets both.
         a, b = float("inf"), float("inf")
-        for _ in range(3):
+        for _ in range(5):
             a, b = min(a, timed(run_small)), min(b, timed(run_large))
         assert b / a <= MAX_RATIO, f"{stage}: {a:.3f} s at {n}, {b:.3f} s at {2 * n} (x{b / a:.2f})"
