@@ -143,7 +143,7 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None, last_update
     # Imported here: checking a knowledge base (`kbgen validate`) needs no templates, Jinja or exporters.
     from .site.plan import GeneratedFile, plan_site
 
-    plan = plan_site(kb, templates, last_updated, bytecode_cache=runtime.TEMPLATE_CODE, **options)
+    plan = plan_site(kb, templates, last_updated, bytecode_cache=runtime.template_code(), **options)
     if pages is not None:
         contents = runtime.render_with_memo(plan, pages, render_context(templates, **options))
     else:

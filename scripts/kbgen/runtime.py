@@ -32,8 +32,6 @@ import traceback
 from contextlib import contextmanager
 from typing import Callable, Generic, Hashable, Iterator, Optional, Sequence, TypeVar
 
-import jinja2
-
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -240,25 +238,31 @@ class FileMemo:
         self._used = set()
 
 
-class TemplateCode(jinja2.BytecodeCache):
-    """Compiled templates kept in memory for the life of the process (Jinja's bytecode cache): each
-    build makes a new Jinja environment, and compiling the templates again would be most of a
-    small rebuild's time. Jinja checks each entry against its template's source, so an edited
-    template is compiled again."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self._code:
-            bucket.bytecode_from_string(self._code[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
+_template_code = None
 
 
-TEMPLATE_CODE = TemplateCode()
-"""The process's compiled templates (see :class:`TemplateCode`)."""
+def template_code():
+    """The process's compiled templates, kept for its life in Jinja's bytecode cache: each build makes
+    a new Jinja environment, and compiling the templates again would be most of a small rebuild's
+    time. Jinja checks each entry against its template's source, so an edited template is compiled
+    again. Made on first use: checking a knowledge base (``kbgen validate``) needs no Jinja."""
+    global _template_code
+    if _template_code is None:
+        import jinja2
+
+        class TemplateCode(jinja2.BytecodeCache):
+            def __init__(self) -> None:
+                self._code: dict[str, bytes] = {}
+
+            def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+                if bucket.key in self._code:
+                    bucket.bytecode_from_string(self._code[bucket.key])
+
+            def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+                self._code[bucket.key] = bucket.bytecode_to_string()
+
+        _template_code = TemplateCode()
+    return _template_code
 
 
 def render_with_memo(files: Sequence, memo: FileMemo, context: str = "") -> list[str]:

@@ -98,7 +98,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # Under serve, the history is part of every file's context: a new commit renders them again.
         options = dict(urls=Urls(config.use_directory_urls, config.site_url), site_name=config.site_name,
                        index_page_entries=self.config.index_page_entries, history=history)
-        plan = plan_site(kb, self.templates, last_changed(self.root), bytecode_cache=runtime.TEMPLATE_CODE, **options)
+        plan = plan_site(kb, self.templates, last_changed(self.root), bytecode_cache=runtime.template_code(), **options)
         if not self.one_off_build:
             return self._serve_files(files, config, plan, render_context(self.templates, **options))
         generated = []
@@ -171,7 +171,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.one_off_build:
             # The theme's templates, compiled once for the rebuilds of one `mkdocs serve`, as kbgen's are
             # (MkDocs makes a new Jinja environment for each build; Jinja checks each against its source).
-            env.bytecode_cache = runtime.TEMPLATE_CODE
+            env.bytecode_cache = runtime.template_code()
         for index, file in self.pending.values():
             file.content_string = self._rendered(lambda: self.ahead.take(index))
         self._end()
