@@ -303,6 +303,10 @@ class Participant(TypedLink):
         return vocab.ROLE_LABELS[self.role], "took part as " + vocab.ROLE_LABELS[self.role]
 
 
+CLAIM_FIELDS = ("date_claims", "location_claims", "role_claims", "holds_claims")
+"""The fields that hold each value sources give for a disputed claim."""
+
+
 class Entity(Strict):
     """Fields every entity has. ``id`` and ``type`` come from the file's path."""
 
@@ -332,10 +336,15 @@ class Entity(Strict):
     def _claim_citations(self) -> list[Citation]:
         """The citations of participants and of disputed values (none in most entries, so most
         entries' notes keep their numbers)."""
-        found = [c for p in getattr(self, "participants", []) for c in p.citations]
-        for owner in [self] + list(getattr(self, "participants", [])) + list(getattr(self, "relations", [])):
-            for name in ("date_claims", "location_claims", "role_claims", "holds_claims"):
-                found += [c for claim in getattr(owner, name, []) for c in claim.citations]
+        participants = self.participants if "participants" in type(self).model_fields else []
+        relations = self.relations if "relations" in type(self).model_fields else []
+        found = [c for p in participants for c in p.citations]
+        for owner in [self, *participants, *relations]:
+            # Asked of the class: a pydantic model answers a missing attribute slowly (it raises inside).
+            fields = type(owner).model_fields
+            for name in CLAIM_FIELDS:
+                if name in fields:
+                    found += [c for claim in getattr(owner, name) for c in claim.citations]
         return found
 
 RETIREMENT_STATUSES = {
