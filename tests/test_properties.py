@@ -60,7 +60,7 @@ def site_markdown() -> markdown.Markdown:
 # "Also searched as" (actor pages) is there only when a name has a spelling variant: its
 # presence depends on the text by design, so structure is compared without it. Its text is
 # escaped like any other, so a '</p>' inside it could not end it early.
-SEARCH_VARIANTS = re.compile(r'<p class="kb-search-variants">.*?</p>', re.S)
+SEARCH_VARIANTS = re.compile(r'<p class="kb-search-variants"[^>]*>.*?</p>', re.S)
 # A graph drawing wraps long labels onto more lines, so its element count depends on the text
 # too: it is compared apart, against an allow-list of what a drawing may hold.
 GRAPH = re.compile(r'<figure class="kb-graph.*?</figure>', re.S)
