@@ -1,10 +1,12 @@
 """Work linear in the input, for inputs written to make it grow faster: each adversarial knowledge
 base is made at two sizes, one twice the other, and validation (and, where it is valid, rendering)
-must take at most about twice as long. Times are compared within one run, so the machine's speed
+must take about twice as long (under 3x; quadratic work takes 4x). Times are compared within one
+run, so the machine's speed
 cancels; each is the best of five, the sizes timed in turn, after a first run that warms the caches."""
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -12,7 +14,9 @@ import pytest
 
 from kbgen.pipeline import check_knowledge_base, render_site
 
-MAX_RATIO = 2.5
+MAX_RATIO = 3.0
+"""Twice the input, at most this many times the time: quadratic work shows 4x; linear work measures
+2.0-2.3x here, and the rest is room for a shared machine's noise."""
 
 SOURCE = 'title: A Fictional Report\npublished: "2025"\n'
 
@@ -107,6 +111,17 @@ def test_twice_the_input_takes_at_most_about_twice_the_time(make, n, render, tmp
     # In one process: a forked worker's start and hand-back cost the same at both sizes, and would
     # make the ratio depend on the machine's load rather than on the work.
     monkeypatch.setenv("KBGEN_PROCESSES", "1")
+    # What earlier tests left in this process is set aside from the garbage collector: its passes
+    # would scan it, and the larger input, which triggers more passes, would pay more for it.
+    gc.collect()
+    gc.freeze()
+    try:
+        _compare(make, n, render, tmp_path)
+    finally:
+        gc.unfreeze()
+
+
+def _compare(make, n, render, tmp_path):
     small, large = stages(tmp_path, make, n, render), stages(tmp_path, make, 2 * n, render)
     for stage, run_small, run_large in zip(("validate", "render"), small, large):
         # The two sizes in turn, the best of five of each: a change in the machine's load meets both.
