@@ -144,6 +144,7 @@ def _diff(args) -> int:
     sys.stdout.write(WRITERS[args.format](diff_knowledge_bases(old, new), base, head))
     return 0
 
+
 def _build(args) -> int:
     from .engine import EngineError, build
 

@@ -332,7 +332,6 @@ class Entity(Strict):
                 notes.append(citation)
         return notes
 
-
     def _claim_citations(self) -> list[Citation]:
         """The citations of participants and of disputed values (none in most entries, so most
         entries' notes keep their numbers)."""
@@ -346,6 +345,7 @@ class Entity(Strict):
                 if name in fields:
                     found += [c for claim in getattr(owner, name) for c in claim.citations]
         return found
+
 
 RETIREMENT_STATUSES = {
     "withdrawn": "no longer stands: its evidence was corrected or misread",
