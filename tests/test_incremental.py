@@ -192,3 +192,51 @@ def test_an_unchanged_knowledge_base_renders_nothing_again_and_an_edit_only_what
     assert 0 < pages.computed - again < len(after)
     assert "Border conflict" in after["events/border-war.md"] and "Border conflict" in after["events/border-post-attack.md"]
     assert after["recommendations/resume-talks.md"] == first["recommendations/resume-talks.md"]
+
+
+def test_with_history_an_unchanged_repository_renders_nothing_again_and_a_new_commit_equals_a_clean_build(tmp_path):
+    from history_repo import git, make_history_repo
+    from kbgen.history.timeline import read_history
+
+    root = tmp_path / "kb"
+    make_history_repo(root)
+
+    def build_with_history(parsed=None, pages=None):
+        kb, problems = check_knowledge_base(root, parsed)
+        assert problems == [], problems
+        history = read_history(root, kb)
+        return {f.path: f.content for f in render_site(kb, index_page_entries=LIMIT, pages=pages, history=history)}
+
+    parsed, pages = FileMemo(), FileMemo()
+    first = build_with_history(parsed, pages)
+    build_with_history(parsed, pages)
+    assert pages.computed == len(first)  # the same history, read again: nothing rendered again
+
+    file = root / "entities/actors/river-brigade.yml"
+    file.write_text(file.read_text(encoding="utf-8").replace("name: River Brigade", "name: Riverside Brigade"),
+                    encoding="utf-8")
+    git(root, "commit", "--quiet", "-am", "Rename the River Brigade", day=20)
+    after = build_with_history(parsed, pages)
+    assert after == build_with_history()  # a clean build of the new commit
+    assert "Rename the River Brigade" in after["changes.md"] and after["changes.md"] != first["changes.md"]
+
+
+def test_a_history_fingerprint_is_the_same_for_the_same_commits_and_changes_with_each_commit(tmp_path):
+    from history_repo import git, make_history_repo
+    from kbgen.history.timeline import read_history
+
+    root = tmp_path / "kb"
+    make_history_repo(root)
+    kb, problems = check_knowledge_base(root)
+    assert problems == []
+    seen = {read_history(root, kb).fingerprint()}
+    assert read_history(root, kb).fingerprint() in seen
+    fewer = read_history(root, kb, recent_commits=2).fingerprint()  # fewer commits read claim by claim
+    assert fewer not in seen
+    seen.add(fewer)
+    git(root, "commit", "--quiet", "--allow-empty", "-m", "An empty commit changes no entry", day=21)
+    assert read_history(root, kb).fingerprint() in seen - {fewer}  # it touches no file under entities/
+    git(root, "mv", "entities/actors/river-brigade.yml", "entities/actors/river-guard.yml")
+    git(root, "commit", "--quiet", "-m", "Rename the file", day=22)
+    kb, _ = check_knowledge_base(root)
+    assert read_history(root, kb).fingerprint() not in seen

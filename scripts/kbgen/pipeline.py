@@ -154,7 +154,9 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None, last_update
 def render_context(templates: Optional[Path] = None, **options) -> str:
     """What every generated file of a build depends on besides its own dependency record: the
     options of :func:`kbgen.site.plan_site` and the text of every overriding template."""
-    parts = [repr(sorted(options.items(), key=lambda item: item[0])), str(templates)]
+    # An option that can say what it holds in a digest (the history) is not written out whole.
+    parts = [repr([(name, value.fingerprint() if hasattr(value, "fingerprint") else value)
+                   for name, value in sorted(options.items(), key=lambda item: item[0])]), str(templates)]
     if templates is not None and Path(templates).is_dir():
         for template in sorted(Path(templates).rglob("*")):
             if template.is_file():

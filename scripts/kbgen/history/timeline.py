@@ -11,6 +11,7 @@ that window are listed by their date and commit subject.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -87,6 +88,31 @@ class History:
 
     def of(self, entity: Entity) -> list[Change]:
         return self.entries.get((entity.type, entity.id), [])
+
+    def fingerprint(self) -> str:
+        """A digest of everything this history holds, each commit counted once: equal for equal
+        histories. (Its ``repr`` would repeat a commit's list of files in each of its changes,
+        which grows with the square of a large commit.)"""
+        hasher = hashlib.blake2b(digest_size=16)
+        commits: dict[str, git.Commit] = {}
+
+        def change_text(change: Change) -> str:
+            commits.setdefault(change.commit.hash, change.commit)
+            return repr((change.commit.hash, change.type, change.id, change.action, change.page, change.change))
+
+        hasher.update(repr((self.available, self.note, self.commits, self.tombstones)).encode("utf-8"))
+        for commit, changes in self.recent:
+            commits.setdefault(commit.hash, commit)
+            hasher.update(f"\nrecent {commit.hash}".encode("utf-8"))
+            for change in changes:
+                hasher.update(change_text(change).encode("utf-8"))
+        for key, changes in self.entries.items():
+            hasher.update(f"\nentry {key}".encode("utf-8"))
+            for change in changes:
+                hasher.update(change_text(change).encode("utf-8"))
+        for commit in commits.values():
+            hasher.update(f"\ncommit {commit!r}".encode("utf-8"))
+        return hasher.hexdigest()
 
 
 UNAVAILABLE_SHALLOW = ("History is unavailable: the site was built from a shallow clone, which holds only the "

@@ -9,9 +9,10 @@ changed, and the site stays what a clean build of the same files makes.
   entity deleted or renamed): a dirty build never cleans the site folder.
 - :class:`SearchPages` keeps Material's search index complete. A dirty build indexes only the
   pages it rebuilds, and Material's search, which merges them into its previous index, assumes
-  one rebuilt page; kbgen indexes the rebuilt pages with Material's own ``SearchIndex`` (its
-  public class and methods), keeps each page's entries across builds, and writes the index of
-  every page after Material's.
+  one rebuilt page; kbgen takes the entries Material's search made of each rebuilt page (from
+  its public ``search_index``, so no page is parsed twice), keeps each page's entries across
+  builds, and writes the index of every page after Material's with Material's own
+  ``SearchIndex`` (its public class and methods).
 """
 
 from __future__ import annotations
@@ -62,37 +63,37 @@ class SearchPages:
 
     def __init__(self) -> None:
         self.entries: dict[str, list[dict]] = {}
-        self._index = None
+        self._search = None
+        self._start = 0
         self._built: dict[str, list[dict]] = {}
 
     def begin(self, config) -> None:
-        """A build starts: a fresh index with the search plugin's options (or none without Material's search)."""
+        """A build starts (after Material's search made its new index, in its ``on_config``)."""
         self._built = {}
-        plugin = material_search(config)
-        if plugin is None:
-            self._index = None
-            return
-        from material.plugins.search.plugin import SearchIndex
+        self._search = material_search(config)
 
-        self._index = SearchIndex(**plugin.config)
+    def before(self) -> None:
+        """Material's search is about to index a page: its entries so far are not this page's."""
+        if self._search is not None:
+            self._start = len(self._search.search_index.entries)
 
-    def add(self, page) -> None:
-        """A page this build rebuilt (before Material's search strips its data-search attributes)."""
-        if self._index is None:
-            return
-        start = len(self._index.entries)
-        self._index.add_entry_from_context(page)
-        self._built[page.url] = self._index.entries[start:]
+    def after(self, page) -> None:
+        """Material's search indexed ``page``, which this build rebuilt: the entries it added are the page's."""
+        if self._search is not None:
+            self._built[page.url] = self._search.search_index.entries[self._start:]
 
     def write(self, config, pages: list) -> None:
         """After Material's search wrote its index: the index of every page, each with the entries
         of the build that last rebuilt it, in the order of ``pages`` (as a clean build has them)."""
-        if self._index is None:
+        if self._search is None:
             return
+        from material.plugins.search.plugin import SearchIndex
+
         self.entries.update(self._built)
         urls = [page.url for page in pages]
         self.entries = {url: self.entries[url] for url in urls if url in self.entries}
-        self._index.entries = [entry for url in urls for entry in self.entries.get(url, [])]
+        index = SearchIndex(**self._search.config)
+        index.entries = [entry for url in urls for entry in self.entries.get(url, [])]
         with open(os.path.join(config.site_dir, SEARCH_INDEX), "w", encoding="utf-8") as file:
-            file.write(self._index.generate_search_index(None))
-        self._index = None
+            file.write(index.generate_search_index(None))
+        self._search = None

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import runtime
@@ -152,11 +152,19 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.dirty:
             self.search_pages.begin(config)
 
-    @event_priority(100)  # before Material's search, which strips the attributes that exclude parts of a page
-    def on_page_context(self, context, *, page, config, nav):
+    @event_priority(100)  # before Material's search indexes the page
+    def _before_search(self, context, *, page, config, nav):
         if self.dirty:
-            self.search_pages.add(page)
+            self.search_pages.before()
         return context
+
+    @event_priority(-100)  # after
+    def _after_search(self, context, *, page, config, nav):
+        if self.dirty:
+            self.search_pages.after(page)
+        return context
+
+    on_page_context = CombinedEvent(_before_search, _after_search)
 
     def on_pre_page(self, page, *, config, files):
         """A generated page's content, just before MkDocs reads it."""
