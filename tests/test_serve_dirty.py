@@ -99,3 +99,42 @@ def test_dirty_serve_shows_each_change_everywhere_and_keeps_the_search_index_who
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
         log.close()
+
+
+def test_serve_in_a_repository_shows_uncommitted_edits_and_each_new_commit_in_the_history(tmp_path):
+    from history_repo import git, make_history_repo
+
+    root = tmp_path / "repo"
+    make_history_repo(root)
+    config = site_config(root, docs_copy(tmp_path / "docs"), tmp_path / "site")
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "-f", str(config_file), "-a", f"127.0.0.1:{port}"],
+                              cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        changes = base + "changes/"
+        assert wait_for(lambda: "Withdraw the talks recommendation" in fetch(changes), 120), "the served site never came up"
+
+        # An uncommitted edit of a summary: the page shows it; the history, read from commits, is as it was.
+        file = root / "entities/actors/northland.yml"
+        file.write_text(file.read_text(encoding="utf-8").replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
+        assert wait_for(lambda: "Edited." in fetch(base + "actors/northland/"))
+        assert "Describe Northland anew" not in fetch(changes)
+
+        # Committed, then another edit starts a rebuild: the new commit is in /changes/ and on the entry's page.
+        git(root, "commit", "--quiet", "-am", "Describe Northland anew", day=20)
+        other = root / "entities/actors/hill-guard.yml"
+        other.write_text(other.read_text(encoding="utf-8").replace("summary: ", "summary: Also edited. ", 1), encoding="utf-8")
+        assert wait_for(lambda: "Also edited." in fetch(base + "actors/hill-guard/"))
+        assert wait_for(lambda: "Describe Northland anew" in fetch(changes)), "the new commit is not in /changes/"
+        northland = fetch(base + "actors/northland/")
+        assert "Describe Northland anew" in northland and 'datetime="2025-07-20"' in northland
+        assert "Traceback" not in (tmp_path / "serve.log").read_text(encoding="utf-8")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+        log.close()

@@ -72,6 +72,15 @@ def resolve_commit(root: Path, revision: str) -> str:
     return result.stdout.decode("ascii").strip()
 
 
+def head_commit(root: Path) -> Optional[str]:
+    """The commit checked out in the repository holding ``root``; None outside a repository with commits."""
+    try:
+        result = _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except OSError:
+        return None
+    return result.stdout.decode("ascii").strip() if result.returncode == 0 else None
+
+
 def is_repository(root: Path) -> bool:
     try:
         return _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").returncode == 0

@@ -138,6 +138,16 @@ def _entity(path: str, raw: Optional[bytes]) -> Optional[Entity]:
     return build_entity(document)[0] if document is not None else None
 
 
+def knowledge_base_read(kb: KnowledgeBase) -> str:
+    """A digest of what :func:`read_history` reads of the current knowledge base: each entry's id,
+    file, former ids and title. Beside the commit checked out, it is all the history depends on."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for type_ in vocab.ENTITY_TYPES:
+        for id_, entity in kb.entities[type_].items():
+            hasher.update(repr((type_, id_, kb.paths.get((type_, id_)), entity.former_ids, entity.title)).encode("utf-8"))
+    return hasher.hexdigest()
+
+
 def read_history(root: Path, kb: KnowledgeBase, recent_commits: int = DEFAULT_RECENT_COMMITS) -> History:
     """The history of the knowledge base at ``root`` (whose current state is ``kb``), from git."""
     root = Path(root)

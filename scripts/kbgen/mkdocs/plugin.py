@@ -29,7 +29,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import runtime
 from ..core.urls import Urls
-from ..history.timeline import read_history
+from ..history.git import head_commit
+from ..history.timeline import knowledge_base_read, read_history
 from ..link.retired import retired_reference_warnings
 from ..core.problems import KnowledgeBaseError
 from ..pipeline import check_knowledge_base, located, render_context
@@ -53,6 +54,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # Under `mkdocs serve`: the rendered files by dependency record, and what the last build that
         # succeeded wrote (src_uri -> content, and -> output path), to tell a dirty build what changed.
         self.pages = runtime.FileMemo()
+        self.history = runtime.FileMemo()  # the history and last commit days, by the commit checked out
         self.dirty = False
         self.written: dict[str, str] = {}
         self.outputs: dict[str, str] = {}
@@ -92,13 +94,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
         for warning in retired_reference_warnings(kb, self.root):
             log.info(f"kbgen: {warning}")  # a warning would stop `mkdocs build --strict`; this is no error
-        history = read_history(self.root, kb, self.config.recent_commits) if self.config.history else None
+        history, updated = self._history(kb)
         if history is not None and not history.available:
             log.info(f"kbgen: {history.note}")
         # Under serve, the history is part of every file's context: a new commit renders them again.
         options = dict(urls=Urls(config.use_directory_urls, config.site_url), site_name=config.site_name,
                        index_page_entries=self.config.index_page_entries, history=history)
-        plan = plan_site(kb, self.templates, last_changed(self.root), bytecode_cache=runtime.template_code(), **options)
+        plan = plan_site(kb, self.templates, updated, bytecode_cache=runtime.template_code(), **options)
         if not self.one_off_build:
             return self._serve_files(files, config, plan, render_context(self.templates, **options))
         generated = []
@@ -125,6 +127,21 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.one_off_build:
             runtime.keep_for_good()  # the knowledge base lives until the build ends
         return files
+
+    def _history(self, kb):
+        """The history (None when the option is off) and each entity file's last commit day. Under
+        ``mkdocs serve`` both are read again only after a new commit, or, for the history, when an
+        entry's id, file, former ids or title changed (all it reads of the knowledge base)."""
+        def read():
+            return read_history(self.root, kb, self.config.recent_commits) if self.config.history else None
+        if self.one_off_build:
+            return read(), last_changed(self.root)
+        head = head_commit(self.root)
+        history = self.history.get(("history", head, self.config.recent_commits, knowledge_base_read(kb))
+                                   if self.config.history else ("no history",), read)
+        updated = self.history.get(("updated", head), lambda: last_changed(self.root))
+        self.history.forget_unused()
+        return history, updated
 
     def _serve_files(self, files: Files, config, plan, context: str) -> Files:
         """Under ``mkdocs serve``: every generated file with its content, each marked changed or not."""
