@@ -222,6 +222,9 @@ class FileMemo:
             hasher.update(b"\x00")
         return hasher.hexdigest()
 
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._results
+
     def get(self, key: Hashable, compute: Callable[[], R]) -> R:
         """The result kept for ``key``, or ``compute()``'s, kept."""
         self._used.add(key)
@@ -271,13 +274,13 @@ def render_with_memo(files: Sequence, memo: FileMemo, context: str = "") -> list
     of an earlier render, else its ``render()``, kept. A file without a record (``inputs`` None) is
     always rendered. What no file asked for is dropped (pages that went away).
 
-    In this process: ``mkdocs serve``, the one user, runs a server thread (see :func:`forking_helps`)."""
-    contents = []
-    for file in files:
-        if file.inputs is None:
-            contents.append(file.render())
-        else:
-            contents.append(memo.get((file.path, memo.digest(context, repr(file.inputs()))), file.render))
+    The files to render are rendered as :func:`run_all` renders them: by a forked worker too on the
+    first build of ``mkdocs serve``, before its server thread starts, and in this process after."""
+    keys = [None if file.inputs is None else (file.path, memo.digest(context, repr(file.inputs()))) for file in files]
+    missing = [position for position, key in enumerate(keys) if key is None or key not in memo]
+    rendered = dict(zip(missing, run_all([files[position].render for position in missing])))
+    contents = [rendered[position] if key is None else memo.get(key, lambda: rendered[position])
+                for position, key in enumerate(keys)]
     memo.forget_unused()
     return contents
 
