@@ -133,6 +133,11 @@ def test_serve_in_a_repository_shows_uncommitted_edits_and_each_new_commit_in_th
         assert wait_for(lambda: "Describe Northland anew" in fetch(changes)), "the new commit is not in /changes/"
         northland = fetch(base + "actors/northland/")
         assert "Describe Northland anew" in northland and 'datetime="2025-07-20"' in northland
+
+        # An uncommitted rename: the history names entries as they are named now.
+        file.write_text(file.read_text(encoding="utf-8").replace("name: Northland", "name: Northern Republic", 1),
+                        encoding="utf-8")
+        assert wait_for(lambda: "Northern Republic" in fetch(changes)), "/changes/ names the entry by its old name"
         assert "Traceback" not in (tmp_path / "serve.log").read_text(encoding="utf-8")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
