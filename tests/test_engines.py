@@ -137,6 +137,16 @@ def test_an_invalid_knowledge_base_stops_a_zensical_build_with_validate_s_messag
     assert not (project / "site").exists()
 
 
+def test_a_zensical_strict_failure_lists_the_problem_without_a_traceback(tmp_path):
+    project = _fixture_project(tmp_path, ["search", "kbgen"])
+    (project / "docs" / "index.md").write_text("# Home\n\n[A page that is not there](nowhere.md)\n", encoding="utf-8")
+    result = kbgen("build", "--engine", "zensical", cwd=project)
+    assert result.returncode != 0
+    output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)  # Zensical colours each character
+    assert "nowhere.md" in output and "kbgen build: zensical stopped: Aborted because --strict flag is set" in result.stderr
+    assert "Traceback" not in output and 'File "' not in output
+
+
 def test_links_relative_to_the_source_file_for_an_engine_that_resolves_them_so():
     """Zensical resolves a page's raw-HTML links against its source file (actors/iran.md, folder
     actors/), MkDocs leaves them as written, relative to the built page (actors/iran/)."""

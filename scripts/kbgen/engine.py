@@ -153,10 +153,9 @@ def build(engine: str, config_file: Path, site_dir: Optional[Path] = None) -> in
         staged = stage_zensical(config)
         if staged is None:
             return 1
-        result = subprocess.run(_command("zensical", "build", "--strict", "-f", str(staged)), cwd=staged.parent,
-                                env={**os.environ, **ENV})
-        if result.returncode != 0:
-            return result.returncode
+        returncode = _run_without_traceback(_command("zensical", "build", "--strict", "-f", str(staged)), staged.parent, "zensical")
+        if returncode != 0:
+            return returncode
         if config.site_dir.exists():
             shutil.rmtree(config.site_dir)
         shutil.move(str(staged.parent / "site"), str(config.site_dir))
@@ -167,6 +166,25 @@ def build(engine: str, config_file: Path, site_dir: Optional[Path] = None) -> in
         print(f"kbgen build: {len(missing)} entity page(s) missing from {config.site_dir}", file=sys.stderr)
         return 1
     return 0
+
+
+def _run_without_traceback(command: list[str], cwd: Path, engine: str) -> int:
+    """Run ``command``, passing its output on as it comes, except a Python traceback, which is
+    written as its last line: Zensical ends a strict build that found problems with one, after
+    it has listed the problems."""
+    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **ENV}, stderr=subprocess.PIPE,
+                               text=True, encoding="utf-8", errors="replace")
+    assert process.stderr is not None
+    in_traceback = False
+    for line in process.stderr:
+        if line.startswith("Traceback (most recent call last):"):
+            in_traceback = True
+        elif in_traceback and not line.startswith(" "):  # the exception, after the indented frames
+            in_traceback = False
+            print(f"kbgen build: {engine} stopped: {line.split(': ', 1)[-1].rstrip()}", file=sys.stderr)
+        elif not in_traceback:
+            sys.stderr.write(line)
+    return process.wait()
 
 
 def _lists_plugin(data: dict) -> bool:
