@@ -30,6 +30,7 @@ from ..core.urls import Urls
 from ..link import KnowledgeBase
 from ..model import Entity
 from ..model.claims import claim_value_text, disputes
+from ..model.entities import field_names
 
 LIST_SEPARATOR = "|"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -134,12 +135,16 @@ def relation_rows(kb: KnowledgeBase) -> Iterable[list[Any]]:
                 if "citations" in ref.loc:
                     continue
                 link = _link_at(entity, ref.loc)
-                relation = getattr(link, "type", None) or getattr(link, "role", None) or ref.loc[0]
-                date = getattr(link, "date", None)
-                citations = list(getattr(link, "citations", []))
-                certainty = getattr(link, "certainty", None) or (entity.part_of_certainty if ref.loc == ("part_of",) else None)
+                fields = field_names(type(link))  # what the link has, asked once of its class (see field_names)
+
+                def field(name: str) -> Any:
+                    return getattr(link, name) if name in fields else None
+
+                relation = field("type") or field("role") or ref.loc[0]
+                citations = field("citations") or []
+                certainty = field("certainty") or (entity.part_of_certainty if ref.loc == ("part_of",) else None)
                 yield [entity.type, entity.id, ref.loc[0], relation, ref.label, ref.target_type, ref.target_id,
-                       *_date_columns(date), getattr(link, "note", None),
+                       *_date_columns(field("date")), field("note"),
                        join_list(c.source for c in citations), join_list(c.quote or "" for c in citations), certainty]
 
 
