@@ -34,6 +34,7 @@ from ..core import vocab
 from ..core.urls import Urls
 from ..link import KnowledgeBase
 from ..model import Entity
+from ..model.entities import field_names
 
 NODE_WIDTH = 190
 LINE_HEIGHT = 15
@@ -80,9 +81,10 @@ def _qualifier(entity: Entity, loc: tuple) -> Optional[str]:
     if len(loc) != 3 or loc[0] not in ("participants", "relations"):
         return None
     link = getattr(entity, loc[0])[loc[1]]
-    if getattr(link, "role_claims", None) or getattr(link, "holds_claims", None):
+    fields = field_names(type(link))  # a participant has role claims, a relation holds claims
+    if (link.role_claims if "role_claims" in fields else None) or (link.holds_claims if "holds_claims" in fields else None):
         return "disputed"
-    word = getattr(link, "certainty", None)
+    word = link.certainty
     return vocab.CERTAINTY_LABELS[word] if word and word != "confirmed" else None
 
 
