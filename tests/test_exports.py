@@ -22,8 +22,9 @@ from sitecheck import pages, parse, target_file
 from kbgen.core.urls import Urls
 from kbgen.exports import csv_tables, events_feed, recommendations_feed, stix_json
 from kbgen.site.cite import bibtex_escape
-from kbgen.exports.common import NAMESPACE
-from kbgen.exports.records import knowledge_base_schema
+from kbgen.core import vocab
+from kbgen.exports.common import NAMESPACE, json_text
+from kbgen.exports.records import entity_record, knowledge_base_schema
 from kbgen.exports.tables import csv_table, join_list, safe_cell, split_list
 from kbgen.link import iter_references
 from kbgen.pipeline import read_knowledge_base
@@ -59,6 +60,23 @@ def test_kb_json_validates_against_its_schema(which, request):
     data = json.loads(knowledge_base_json(request.getfixturevalue(which)))
     jsonschema.Draft202012Validator.check_schema(knowledge_base_schema())
     jsonschema.Draft202012Validator(knowledge_base_schema()).validate(data)
+
+
+def test_json_text_is_what_json_dumps_writes_for_every_character():
+    every_character = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)  # surrogates never load
+    data = {"text": every_character, "nested": [{"n": 0, "big": 2**53, "negative": -7, "yes": True, "no": False,
+                                                 "none": None, "empty": [], "nothing": {}}], "ünï": ["\u2028", "\x7f"]}
+    assert json_text(data) == json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+@pytest.mark.parametrize("which", ["kb", "repo_kb"])
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_kb_json_is_the_json_text_of_every_entity_record(which, directory_urls, request):
+    """kb.json is put together from each model's own JSON: the same text as its records written whole."""
+    kb, urls = request.getfixturevalue(which), Urls(directory_urls=directory_urls)
+    records = {"generator": "kbgen", "tags": kb.tags,
+               "entities": {vocab.FOLDERS[t]: [entity_record(e, urls) for e in kb.all(t)] for t in vocab.ENTITY_TYPES}}
+    assert knowledge_base_json(kb, urls) == json_text(records)
 
 
 def test_kb_schema_rejects_a_missing_field_an_unknown_field_and_a_wrong_vocabulary(kb):
