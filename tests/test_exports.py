@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import uuid
+import xml.etree.ElementTree as ET
 
 import feedparser
 import jsonschema
@@ -23,6 +24,7 @@ from kbgen.core.urls import Urls
 from kbgen.exports import csv_tables, events_feed, recommendations_feed, stix_json
 from kbgen.site.cite import bibtex_escape
 from kbgen.core import vocab
+from kbgen.exports.atom import xml_text
 from kbgen.exports.common import NAMESPACE, json_text
 from kbgen.exports.records import entity_record, knowledge_base_schema
 from kbgen.exports.tables import csv_table, join_list, safe_cell, split_list
@@ -221,6 +223,25 @@ def test_exports_are_byte_identical_on_every_run(kb):
 
 
 # -- Atom ----------------------------------------------------------------------
+
+_XML_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))  # what XML can hold
+
+
+@given(texts=st.lists(_XML_TEXT, min_size=1, max_size=4), attributes=st.lists(_XML_TEXT, max_size=3))
+@settings(max_examples=200, deadline=None)
+def test_feed_xml_is_the_text_elementtree_writes(texts, attributes):
+    """Feeds are written by their own serialiser; its text is ElementTree's, indented, for any text and attribute."""
+    feed = ET.Element("feed", {"xmlns": "http://www.w3.org/2005/Atom"})
+    ET.SubElement(feed, "empty")
+    for text in texts:
+        entry = ET.SubElement(feed, "entry", {f"a{i}": value for i, value in enumerate(attributes)})
+        ET.SubElement(entry, "title").text = text
+        ET.SubElement(entry, "link", {"href": text})
+        ET.SubElement(ET.SubElement(entry, "author"), "name").text = text or "x"
+    written = xml_text(feed)
+    ET.indent(feed)
+    assert written == ET.tostring(feed, encoding="unicode")
+
 
 def test_events_feed_is_valid_atom_newest_first(kb):
     feed = feedparser.parse(events_feed(kb))

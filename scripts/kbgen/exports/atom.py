@@ -60,10 +60,55 @@ def _feed(name: str, title: str, entries: list[tuple[str, ET.Element]], alternat
     _text(author, "name", site_name or "kbgen knowledge base")
     _text(feed, "generator", "kbgen")
     feed.extend(entry for _, entry in entries)
-    ET.indent(feed)
-    # Serialised as text, not bytes (which ElementTree writes through an encoder, a call per piece),
-    # under the declaration ElementTree writes for UTF-8: UTF-8 holds every character, so the text is the same.
-    return "<?xml version='1.0' encoding='utf-8'?>\n" + ET.tostring(feed, encoding="unicode") + "\n"
+    return "<?xml version='1.0' encoding='utf-8'?>\n" + xml_text(feed) + "\n"
+
+
+def xml_text(element: ET.Element) -> str:
+    """The XML of a feed's elements, indented two spaces a level: the text of ``ET.indent`` then
+    ``ET.tostring(encoding="unicode")``, for the trees feeds are made of (plain tag and attribute
+    names, each element holding either text or child elements, no tails), written here because
+    ElementTree's general writer (namespaces, comments, tails) is most of a feed's cost."""
+    out: list[str] = []
+    _write(element, "\n", out)
+    return "".join(out)
+
+
+def _write(element: ET.Element, indentation: str, out: list[str]) -> None:
+    out.append("<" + element.tag)
+    for name, value in element.items():
+        out.append(f' {name}="{_attribute(value)}"')
+    if len(element):
+        inner = indentation + "  "
+        out.append(">")
+        for child in element:
+            out.append(inner)
+            _write(child, inner, out)
+        out.append(f"{indentation}</{element.tag}>")
+    elif element.text:
+        out.append(f">{_character_data(element.text)}</{element.tag}>")
+    else:
+        out.append(" />")
+
+
+def _character_data(text: str) -> str:
+    """Text escaped as ElementTree escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _attribute(value: str) -> str:
+    """An attribute's value escaped as ElementTree escapes it: line breaks and tabs as character
+    references, so that an XML reader, which normalises whitespace in attributes, keeps them."""
+    value = _character_data(value)
+    for char, reference in (('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;")):
+        if char in value:
+            value = value.replace(char, reference)
+    return value
 
 
 def _entry(entity: Entity, entry_id: str, title: str, updated: str, summary: str,
