@@ -381,14 +381,15 @@ def neighbourhood_figure(kb: KnowledgeBase, entity: Entity, page: str, urls: Url
 
 
 def whole_figure(kb: KnowledgeBase, page: str, urls: Urls = Urls()) -> str:
+    drawn = sum(len(kb.all(t)) for t in DRAWN_TYPES)
+    if drawn > MAX_WHOLE_ENTITIES:  # told before any link is found: this message names none
+        return (f'<p class="kb-graph-too-large">The knowledge base has {drawn} actors, events and recommendations, '
+                f"too many to draw readably in one picture (the limit is {MAX_WHOLE_ENTITIES}). "
+                "Each entry's page draws its own neighbourhood.</p>")
     nodes, links = whole_graph(kb)
-    if len(links) > MAX_WHOLE_LINKS and len(nodes) <= MAX_WHOLE_ENTITIES:
+    if len(links) > MAX_WHOLE_LINKS:
         return (f'<p class="kb-graph-too-large">The knowledge base has {len(links)} links between its actors, events and '
                 f"recommendations, too many to draw readably in one picture (the limit is {MAX_WHOLE_LINKS}). "
-                "Each entry's page draws its own neighbourhood.</p>")
-    if len(nodes) > MAX_WHOLE_ENTITIES:
-        return (f'<p class="kb-graph-too-large">The knowledge base has {len(nodes)} actors, events and recommendations, '
-                f"too many to draw readably in one picture (the limit is {MAX_WHOLE_ENTITIES}). "
                 "Each entry's page draws its own neighbourhood.</p>")
     svg = render_svg(nodes, links, page, urls, title="Every actor, event and recommendation", labels_as_nodes=False)
     return figure(svg, "Every actor, event and recommendation, with arrows from each to what it names. "
