@@ -234,13 +234,26 @@ class _Bundle:
             date = link.date if "date" in fields else None
             certainty = (link.certainty if "certainty" in fields else None) or (part_of_certainty if loc == ("part_of",) else None)
             confidence = CERTAINTY_CONFIDENCE[certainty] if certainty else link_confidence(link)
-            made.append(_object(
-                "relationship", f"relationship--{stable_uuid(name)}", when,
-                relationship_type=kind, description=(link.note if "note" in fields else None) or None,
-                source_ref=source_ref, target_ref=self.id(target), confidence=confidence,
-                external_references=self.references(link.citations if "citations" in fields else []) or None,
-                extensions=_EXTENSIONS if date or certainty else None, x_kbgen_certainty=certainty,
-                x_kbgen_date=date.text if date else None))
+            # What _object makes, written out: a bundle holds more relationships than anything else.
+            relationship = {"type": "relationship", "spec_version": "2.1", "id": f"relationship--{stable_uuid(name)}",
+                            "created": when, "modified": when, "relationship_type": kind}
+            note = link.note if "note" in fields else None
+            if note:
+                relationship["description"] = note
+            relationship["source_ref"] = source_ref
+            relationship["target_ref"] = self.id(target)
+            if confidence is not None:
+                relationship["confidence"] = confidence
+            citations = link.citations if "citations" in fields else None
+            if citations:
+                relationship["external_references"] = self.references(citations)
+            if date or certainty:
+                relationship["extensions"] = _EXTENSIONS
+            if certainty:
+                relationship["x_kbgen_certainty"] = certainty
+            if date:
+                relationship["x_kbgen_date"] = date.text
+            made.append(relationship)
         return made
 
     def event(self, event: Entity, relationships: list[dict[str, Any]]) -> dict[str, Any]:
