@@ -157,6 +157,20 @@ def test_csv_neutralises_formulas_and_keeps_lists_and_text_exact(tmp_path):
                 assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
 
+@given(st.lists(st.lists(st.one_of(st.none(), st.text(), st.integers()), min_size=1, max_size=5), max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_csv_table_is_the_text_the_csv_module_writes_every_cell_quoted(rows):
+    width = max((len(row) for row in rows), default=1)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    header = [f"column {i}" for i in range(width)]
+    expected = io.StringIO("\ufeff")
+    expected.seek(0, io.SEEK_END)
+    writer = csv.writer(expected, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(header)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    assert csv_table(header, rows) == expected.getvalue()
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(), min_size=1), st.text())
 def test_any_text_survives_a_csv_round_trip_and_never_starts_a_formula(items, text):

@@ -19,8 +19,6 @@ Conventions (documented in the README, tested with the csv module and pandas):
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, Iterable, Optional
 
 from ..core import urls as paths
@@ -74,16 +72,20 @@ BOM = "\ufeff"
 
 
 def csv_table(header: list[str], rows: Iterable[list[Any]]) -> str:
-    """A CSV file's text in the conventions above: byte-order mark, header row, every cell quoted and made inert."""
-    out = io.StringIO(BOM)
-    out.seek(0, io.SEEK_END)
-    # Every cell quoted: with "\n" line ends, QUOTE_MINIMAL would leave a lone "\r" (YAML's "\r"
-    # escape) unquoted, and readers would split the row there.
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return out.getvalue()
+    """A CSV file's text in the conventions above: byte-order mark, header row, every cell quoted and made inert.
+
+    Written directly rather than by the csv module, as ``csv.writer(quoting=csv.QUOTE_ALL,
+    lineterminator="\\n")`` writes it (tests compare them): with every cell quoted, a row is its
+    cells in double quotes, a quote inside one doubled, joined by commas. Every cell is quoted
+    because with "\\n" line ends, QUOTE_MINIMAL would leave a lone "\\r" (YAML's "\\r" escape)
+    unquoted, and readers would split the row there."""
+    lines = [BOM + _csv_line(header)]
+    lines += [_csv_line([safe_cell(cell) for cell in row]) for row in rows]
+    return "".join(lines)
+
+
+def _csv_line(cells: list[str]) -> str:
+    return '"' + '","'.join([cell.replace('"', '""') for cell in cells]) + '"\n'
 
 
 _DATE = ["date", "date_start", "date_end"]
