@@ -79,13 +79,19 @@ def csv_table(header: list[str], rows: Iterable[list[Any]]) -> str:
     cells in double quotes, a quote inside one doubled, joined by commas. Every cell is quoted
     because with "\\n" line ends, QUOTE_MINIMAL would leave a lone "\\r" (YAML's "\\r" escape)
     unquoted, and readers would split the row there."""
-    lines = [BOM + _csv_line(header)]
-    lines += [_csv_line([safe_cell(cell) for cell in row]) for row in rows]
+    lines = [BOM + '"' + '","'.join([name.replace('"', '""') for name in header]) + '"\n']
+    lines += [_csv_line(row) for row in rows]
     return "".join(lines)
 
 
-def _csv_line(cells: list[str]) -> str:
-    return '"' + '","'.join([cell.replace('"', '""') for cell in cells]) + '"\n'
+_FORMULA_FIRST = frozenset(_FORMULA_STARTS)  # each a single character
+
+
+def _csv_line(row: list[Any]) -> str:
+    """A row's line, each cell made inert by :func:`safe_cell`, in quotes, a quote inside doubled.
+    A text cell starting no formula is its own inert form: it skips the call (most cells are)."""
+    return '"' + '","'.join([(cell if type(cell) is str and cell[:1] not in _FORMULA_FIRST else safe_cell(cell)).replace('"', '""')
+                             for cell in row]) + '"\n'
 
 
 _DATE = ["date", "date_start", "date_end"]
