@@ -147,9 +147,9 @@ def events_feed(kb: KnowledgeBase, urls: Urls = Urls(), site_name: Optional[str]
 def recommendations_feed(kb: KnowledgeBase, urls: Urls = Urls(), site_name: Optional[str] = None) -> str:
     """Every recommendation in its current status, most recently evidenced first."""
     entries = []
-    recommendations = sorted(kb.all("recommendation"), key=lambda r: evidence_date(kb, r), reverse=True)
-    for rec in recommendations:
-        when = timestamp(evidence_date(kb, rec))
+    evidenced = {rec.id: evidence_date(kb, rec) for rec in kb.all("recommendation")}  # each read every citation
+    for rec in sorted(kb.all("recommendation"), key=lambda r: evidenced[r.id], reverse=True):
+        when = timestamp(evidenced[rec.id])
         status = rec.status.replace("-", " ")
         entries.append((when, _entry(rec, f"urn:uuid:{stable_uuid(f'recommendation/{rec.id}#status={rec.status}')}",
                                      f"{rec.title} ({status})", when, f"Status: {status}. Addressed to {kb.get('actor', rec.addressee).title}.",

@@ -143,16 +143,14 @@ def relation_rows(kb: KnowledgeBase) -> Iterable[list[Any]]:
                 if "citations" in ref.loc:
                     continue
                 link = _link_at(entity, ref.loc)
-                fields = field_names(type(link))  # what the link has, asked once of its class (see field_names)
-
-                def field(name: str) -> Any:
-                    return getattr(link, name) if name in fields else None
-
-                relation = field("type") or field("role") or ref.loc[0]
-                citations = field("citations") or []
-                certainty = field("certainty") or (entity.part_of_certainty if ref.loc == ("part_of",) else None)
+                # What the link has, asked of its class (see field_names); a plain reference (part_of) has no link.
+                fields = field_names(type(link))
+                relation = (link.type if "type" in fields else None) or (link.role if "role" in fields else None) or ref.loc[0]
+                citations = link.citations if "citations" in fields else []
+                certainty = ((link.certainty if "certainty" in fields else None)
+                             or (entity.part_of_certainty if ref.loc == ("part_of",) else None))
                 yield [entity.type, entity.id, ref.loc[0], relation, ref.label, ref.target_type, ref.target_id,
-                       *_date_columns(field("date")), field("note"),
+                       *_date_columns(link.date if "date" in fields else None), link.note if "note" in fields else None,
                        join_list(c.source for c in citations), join_list(c.quote or "" for c in citations), certainty]
 
 
