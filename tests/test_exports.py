@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import uuid
+import xml.etree.ElementTree as ET
 
 import feedparser
 import jsonschema
@@ -22,8 +23,10 @@ from sitecheck import pages, parse, target_file
 from kbgen.core.urls import Urls
 from kbgen.exports import csv_tables, events_feed, recommendations_feed, stix_json
 from kbgen.site.cite import bibtex_escape
-from kbgen.exports.common import NAMESPACE
-from kbgen.exports.records import knowledge_base_schema
+from kbgen.core import vocab
+from kbgen.exports.atom import xml_text
+from kbgen.exports.common import NAMESPACE, json_text
+from kbgen.exports.records import entity_record, knowledge_base_schema
 from kbgen.exports.tables import csv_table, join_list, safe_cell, split_list
 from kbgen.link import iter_references
 from kbgen.pipeline import read_knowledge_base
@@ -59,6 +62,23 @@ def test_kb_json_validates_against_its_schema(which, request):
     data = json.loads(knowledge_base_json(request.getfixturevalue(which)))
     jsonschema.Draft202012Validator.check_schema(knowledge_base_schema())
     jsonschema.Draft202012Validator(knowledge_base_schema()).validate(data)
+
+
+def test_json_text_is_what_json_dumps_writes_for_every_character():
+    every_character = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)  # surrogates never load
+    data = {"text": every_character, "nested": [{"n": 0, "big": 2**53, "negative": -7, "yes": True, "no": False,
+                                                 "none": None, "empty": [], "nothing": {}}], "ünï": ["\u2028", "\x7f"]}
+    assert json_text(data) == json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+@pytest.mark.parametrize("which", ["kb", "repo_kb"])
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_kb_json_is_the_json_text_of_every_entity_record(which, directory_urls, request):
+    """kb.json is put together from each model's own JSON: the same text as its records written whole."""
+    kb, urls = request.getfixturevalue(which), Urls(directory_urls=directory_urls)
+    records = {"generator": "kbgen", "tags": kb.tags,
+               "entities": {vocab.FOLDERS[t]: [entity_record(e, urls) for e in kb.all(t)] for t in vocab.ENTITY_TYPES}}
+    assert knowledge_base_json(kb, urls) == json_text(records)
 
 
 def test_kb_schema_rejects_a_missing_field_an_unknown_field_and_a_wrong_vocabulary(kb):
@@ -137,6 +157,20 @@ def test_csv_neutralises_formulas_and_keeps_lists_and_text_exact(tmp_path):
                 assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
 
+@given(st.lists(st.lists(st.one_of(st.none(), st.text(), st.integers()), min_size=1, max_size=5), max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_csv_table_is_the_text_the_csv_module_writes_every_cell_quoted(rows):
+    width = max((len(row) for row in rows), default=1)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    header = [f"column {i}" for i in range(width)]
+    expected = io.StringIO("\ufeff")
+    expected.seek(0, io.SEEK_END)
+    writer = csv.writer(expected, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(header)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    assert csv_table(header, rows) == expected.getvalue()
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(), min_size=1), st.text())
 def test_any_text_survives_a_csv_round_trip_and_never_starts_a_formula(items, text):
@@ -203,6 +237,25 @@ def test_exports_are_byte_identical_on_every_run(kb):
 
 
 # -- Atom ----------------------------------------------------------------------
+
+_XML_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))  # what XML can hold
+
+
+@given(texts=st.lists(_XML_TEXT, min_size=1, max_size=4), attributes=st.lists(_XML_TEXT, max_size=3))
+@settings(max_examples=200, deadline=None)
+def test_feed_xml_is_the_text_elementtree_writes(texts, attributes):
+    """Feeds are written by their own serialiser; its text is ElementTree's, indented, for any text and attribute."""
+    feed = ET.Element("feed", {"xmlns": "http://www.w3.org/2005/Atom"})
+    ET.SubElement(feed, "empty")
+    for text in texts:
+        entry = ET.SubElement(feed, "entry", {f"a{i}": value for i, value in enumerate(attributes)})
+        ET.SubElement(entry, "title").text = text
+        ET.SubElement(entry, "link", {"href": text})
+        ET.SubElement(ET.SubElement(entry, "author"), "name").text = text or "x"
+    written = xml_text(feed)
+    ET.indent(feed)
+    assert written == ET.tostring(feed, encoding="unicode")
+
 
 def test_events_feed_is_valid_atom_newest_first(kb):
     feed = feedparser.parse(events_feed(kb))

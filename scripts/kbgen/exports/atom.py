@@ -60,8 +60,55 @@ def _feed(name: str, title: str, entries: list[tuple[str, ET.Element]], alternat
     _text(author, "name", site_name or "kbgen knowledge base")
     _text(feed, "generator", "kbgen")
     feed.extend(entry for _, entry in entries)
-    ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True).decode("utf-8") + "\n"
+    return "<?xml version='1.0' encoding='utf-8'?>\n" + xml_text(feed) + "\n"
+
+
+def xml_text(element: ET.Element) -> str:
+    """The XML of a feed's elements, indented two spaces a level: the text of ``ET.indent`` then
+    ``ET.tostring(encoding="unicode")``, for the trees feeds are made of (plain tag and attribute
+    names, each element holding either text or child elements, no tails), written here because
+    ElementTree's general writer (namespaces, comments, tails) is most of a feed's cost."""
+    out: list[str] = []
+    _write(element, "\n", out)
+    return "".join(out)
+
+
+def _write(element: ET.Element, indentation: str, out: list[str]) -> None:
+    out.append("<" + element.tag)
+    for name, value in element.items():
+        out.append(f' {name}="{_attribute(value)}"')
+    if len(element):
+        inner = indentation + "  "
+        out.append(">")
+        for child in element:
+            out.append(inner)
+            _write(child, inner, out)
+        out.append(f"{indentation}</{element.tag}>")
+    elif element.text:
+        out.append(f">{_character_data(element.text)}</{element.tag}>")
+    else:
+        out.append(" />")
+
+
+def _character_data(text: str) -> str:
+    """Text escaped as ElementTree escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _attribute(value: str) -> str:
+    """An attribute's value escaped as ElementTree escapes it: line breaks and tabs as character
+    references, so that an XML reader, which normalises whitespace in attributes, keeps them."""
+    value = _character_data(value)
+    for char, reference in (('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;")):
+        if char in value:
+            value = value.replace(char, reference)
+    return value
 
 
 def _entry(entity: Entity, entry_id: str, title: str, updated: str, summary: str,
@@ -100,9 +147,9 @@ def events_feed(kb: KnowledgeBase, urls: Urls = Urls(), site_name: Optional[str]
 def recommendations_feed(kb: KnowledgeBase, urls: Urls = Urls(), site_name: Optional[str] = None) -> str:
     """Every recommendation in its current status, most recently evidenced first."""
     entries = []
-    recommendations = sorted(kb.all("recommendation"), key=lambda r: evidence_date(kb, r), reverse=True)
-    for rec in recommendations:
-        when = timestamp(evidence_date(kb, rec))
+    evidenced = {rec.id: evidence_date(kb, rec) for rec in kb.all("recommendation")}  # each read every citation
+    for rec in sorted(kb.all("recommendation"), key=lambda r: evidenced[r.id], reverse=True):
+        when = timestamp(evidenced[rec.id])
         status = rec.status.replace("-", " ")
         entries.append((when, _entry(rec, f"urn:uuid:{stable_uuid(f'recommendation/{rec.id}#status={rec.status}')}",
                                      f"{rec.title} ({status})", when, f"Status: {status}. Addressed to {kb.get('actor', rec.addressee).title}.",

@@ -7,10 +7,12 @@ it cannot drift from what kb.json holds; it adds what publishing adds (``page``)
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
 from pydantic.json_schema import models_json_schema
+from pydantic_core import to_json
 
 from ..core import urls as paths
 from ..core import vocab
@@ -33,13 +35,29 @@ def entity_record(entity: Entity, urls: Urls = Urls()) -> dict[str, Any]:
 
 def knowledge_base_json(kb: KnowledgeBase, urls: Urls = Urls()) -> str:
     """``kb.json``: every entity with every field, as written (dates as their EDTF text), plus its
-    page (schema: :func:`knowledge_base_schema`)."""
-    return json_text({
-        "generator": "kbgen",
-        "tags": kb.tags,
-        "entities": {vocab.FOLDERS[type_]: [entity_record(entity, urls) for entity in kb.all(type_)]
-                     for type_ in vocab.ENTITY_TYPES},
-    })
+    page (schema: :func:`knowledge_base_schema`).
+
+    The text :func:`.common.json_text` writes for ``{"generator": "kbgen", "tags": ..., "entities":
+    {"actors": [entity_record(...), ...], ...}}``, put together from each entity's own JSON
+    (:func:`_record_text`) rather than through dictionaries of every field: kb.json is rewritten
+    whenever any entity changes."""
+    sections = ",".join(f'{to_json(vocab.FOLDERS[type_]).decode("utf-8")}:[{",".join(_record_text(e, urls) for e in kb.all(type_))}]'
+                        for type_ in vocab.ENTITY_TYPES)
+    return f'{{"generator":"kbgen","tags":{to_json(kb.tags).decode("utf-8")},"entities":{{{sections}}}}}\n'
+
+
+def _record_text(entity: Entity, urls: Urls) -> str:
+    """:func:`entity_record` as JSON text: the model's serialised fields (the serialiser
+    :func:`.common.json_text` uses, so the same text), then ``page``."""
+    if "page" in _serialised_names(type(entity)):  # pragma: no cover - only a model change could add such a field
+        raise ValueError("an entity field is named 'page'; kb.json would lose it")
+    fields = entity.model_dump_json(by_alias=True)
+    return f'{fields[:-1]},"page":{to_json(urls.page(paths.entity_page(entity.type, entity.id))).decode("utf-8")}}}'
+
+
+@functools.cache
+def _serialised_names(model: type[Entity]) -> frozenset[str]:
+    return frozenset(info.alias or name for name, info in model.model_fields.items())
 
 
 def entity_json(kb: KnowledgeBase, entity: Entity, urls: Urls = Urls()) -> str:
@@ -96,5 +114,8 @@ def knowledge_base_schema() -> dict[str, Any]:
     }
 
 
+@functools.cache
 def knowledge_base_schema_json() -> str:
+    """``kb.schema.json``'s text. A function of the models alone, the same for every build in a process
+    (made once: pydantic derives a schema by walking every model)."""
     return json.dumps(knowledge_base_schema(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"

@@ -53,6 +53,7 @@ from typing import Any
 from ..core import vocab
 from ..link import KnowledgeBase
 from ..model import Citation, Entity
+from ..model.entities import field_names
 from .common import EPOCH, evidence_date, json_text, stable_uuid
 
 # kbgen's own properties, declared by a STIX 2.1 extension definition (toplevel-property-extension)
@@ -96,14 +97,15 @@ def link_confidence(link: Any) -> int | None:
     """A typed link's STIX confidence (the rules in the module's docstring)."""
     if link is None:
         return None
-    certainty = getattr(link, "certainty", None)
+    fields = field_names(type(link))
+    certainty = link.certainty if "certainty" in fields else None
     if certainty:
         return CERTAINTY_CONFIDENCE[certainty]
-    claims = getattr(link, "holds_claims", None) or getattr(link, "role_claims", None)
+    claims = (link.holds_claims if "holds_claims" in fields else None) or (link.role_claims if "role_claims" in fields else None)
     if claims:
         preferred = next((claim for claim in claims if claim.preferred), None)
         return credibility_confidence(preferred.citations) if preferred else None
-    return credibility_confidence(getattr(link, "citations", []))
+    return credibility_confidence(link.citations if "citations" in fields else [])
 
 
 def stix_timestamp(day) -> str:
@@ -147,100 +149,142 @@ def stix_id(entity: Entity) -> str:
     return f"{stix_type(entity)}--{stable_uuid(f'{entity.type}/{entity.id}')}"
 
 
-def _references(kb: KnowledgeBase, citations: list[Citation]) -> list[dict[str, Any]]:
-    refs = []
-    for citation in citations:
-        source = kb.get("source", citation.source)
-        code = vocab.grade_code(source.reliability, citation.credibility)
-        words = [f"“{citation.quote}”" if citation.quote else "", f"({citation.locator})" if citation.locator else "",
-                 f"[{code}]" if code else ""]
-        ref = {"source_name": source.title, "description": " ".join(w for w in words if w) or None,
-               "url": source.url or None, "external_id": source.id}
-        refs.append({name: value for name, value in ref.items() if value is not None})
-    return refs
+class _Bundle:
+    """The objects of one bundle, and what many of them share, each made once per bundle: an
+    entity's STIX id (every relationship naming it repeats it), its timestamp (its own object and
+    each relationship it holds), and a source's part of each external reference to it."""
 
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._ids: dict[tuple[str, str], str] = {}
+        self._times: dict[tuple[str, str], str] = {}
+        self._sources: dict[str, tuple[str, str | None, str | None]] = {}
 
-def _entity_object(kb: KnowledgeBase, entity: Entity, standard: dict[str, Any], custom: dict[str, Any]) -> dict[str, Any]:
-    """An entity's object: its standard properties, then its sources, the extension, and kbgen's properties by name."""
-    custom = {**custom, "x_kbgen_id": f"{entity.type}/{entity.id}"}
-    return _object(stix_type(entity), stix_id(entity), stix_timestamp(evidence_date(kb, entity)), **standard,
-                   confidence=credibility_confidence(entity.citations),
-                   external_references=_references(kb, entity.citations) or None, extensions=_EXTENSIONS,
-                   **{name: custom[name] for name in sorted(custom) if custom[name] is not None})
+    def id(self, entity: Entity) -> str:
+        key = (entity.type, entity.id)
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = stix_id(entity)
+        return found
 
+    def when(self, entity: Entity) -> str:
+        key = (entity.type, entity.id)
+        found = self._times.get(key)
+        if found is None:
+            found = self._times[key] = stix_timestamp(evidence_date(self.kb, entity))
+        return found
 
-def _actor(kb: KnowledgeBase, actor: Entity) -> dict[str, Any]:
-    labels = [actor.kind, *actor.tags]
-    aliases = list(actor.aliases) or None
-    if stix_type(actor) == "threat-actor":
-        return _entity_object(kb, actor, {"name": actor.name, "description": actor.summary, "aliases": aliases,
-                                          "labels": labels}, {})
-    return _entity_object(kb, actor, {"name": actor.name, "description": actor.summary,
-                                      "identity_class": _IDENTITY_CLASS.get(actor.kind, "organization"),
-                                      "sectors": _SECTORS.get(actor.kind), "labels": labels},
-                          {"x_kbgen_aliases": aliases})
+    def references(self, citations: list[Citation]) -> list[dict[str, Any]]:
+        refs = []
+        for citation in citations:
+            source = self._sources.get(citation.source)
+            if source is None:
+                entity = self.kb.get("source", citation.source)
+                source = self._sources[citation.source] = (entity.title, entity.url or None, entity.reliability)
+            title, url, reliability = source
+            code = vocab.grade_code(reliability, citation.credibility)
+            words = [f"“{citation.quote}”" if citation.quote else "", f"({citation.locator})" if citation.locator else "",
+                     f"[{code}]" if code else ""]
+            ref = {"source_name": title, "description": " ".join(w for w in words if w) or None,
+                   "url": url, "external_id": citation.source}
+            refs.append({name: value for name, value in ref.items() if value is not None})
+        return refs
 
+    def entity_object(self, entity: Entity, standard: dict[str, Any], custom: dict[str, Any]) -> dict[str, Any]:
+        """An entity's object: its standard properties, then its sources, the extension, and kbgen's properties by name."""
+        custom = {**custom, "x_kbgen_id": f"{entity.type}/{entity.id}"}
+        return _object(stix_type(entity), self.id(entity), self.when(entity), **standard,
+                       confidence=credibility_confidence(entity.citations),
+                       external_references=self.references(entity.citations) or None, extensions=_EXTENSIONS,
+                       **{name: custom[name] for name in sorted(custom) if custom[name] is not None})
 
-def _relationships(kb: KnowledgeBase, entity: Entity) -> list[dict[str, Any]]:
-    made, seen = [], set()
-    when = stix_timestamp(evidence_date(kb, entity))
-    for ref in kb.references(entity):
-        if "citations" in ref.loc:
-            continue  # citations are external references, not relationships
-        link = getattr(entity, ref.loc[0])[ref.loc[1]] if len(ref.loc) == 3 else None
-        if ref.loc[0] == "participants":
-            kind = f"has-{link.role}"
-        elif link is not None:
-            kind = link.type
-        else:
-            kind = ref.loc[0].replace("_", "-").replace("addressee", "addressed-to")
-        target = kb.get(ref.target_type, ref.target_id)
-        name = f"{entity.type}/{entity.id} {kind} {target.type}/{target.id}"
-        if name in seen:
-            continue  # the same link written twice is one relationship
-        seen.add(name)
-        date = getattr(link, "date", None)
-        certainty = getattr(link, "certainty", None) or (entity.part_of_certainty if ref.loc == ("part_of",) else None)
-        confidence = CERTAINTY_CONFIDENCE[certainty] if certainty else link_confidence(link)
-        made.append(_object(
-            "relationship", f"relationship--{stable_uuid(name)}", when,
-            relationship_type=kind, description=getattr(link, "note", None) or None,
-            source_ref=stix_id(entity), target_ref=stix_id(target), confidence=confidence,
-            external_references=_references(kb, getattr(link, "citations", None) or []) or None,
-            extensions=_EXTENSIONS if date or certainty else None, x_kbgen_certainty=certainty,
-            x_kbgen_date=date.text if date else None))
-    return made
+    def actor(self, actor: Entity) -> dict[str, Any]:
+        labels = [actor.kind, *actor.tags]
+        aliases = list(actor.aliases) or None
+        if stix_type(actor) == "threat-actor":
+            return self.entity_object(actor, {"name": actor.name, "description": actor.summary, "aliases": aliases,
+                                              "labels": labels}, {})
+        return self.entity_object(actor, {"name": actor.name, "description": actor.summary,
+                                          "identity_class": _IDENTITY_CLASS.get(actor.kind, "organization"),
+                                          "sectors": _SECTORS.get(actor.kind), "labels": labels},
+                                  {"x_kbgen_aliases": aliases})
 
+    def relationships(self, entity: Entity) -> list[dict[str, Any]]:
+        kb = self.kb
+        made, seen = [], set()
+        when, source_ref, holder = self.when(entity), self.id(entity), f"{entity.type}/{entity.id}"
+        part_of_certainty = entity.part_of_certainty if entity.type == "event" else None
+        for ref in kb.references(entity):
+            loc = ref.loc
+            if "citations" in loc:
+                continue  # citations are external references, not relationships
+            link = getattr(entity, loc[0])[loc[1]] if len(loc) == 3 else None
+            fields = field_names(type(link))
+            if loc[0] == "participants":
+                kind = f"has-{link.role}"
+            elif link is not None:
+                kind = link.type
+            else:
+                kind = loc[0].replace("_", "-").replace("addressee", "addressed-to")
+            target = kb.get(ref.target_type, ref.target_id)
+            name = f"{holder} {kind} {target.type}/{target.id}"
+            if name in seen:
+                continue  # the same link written twice is one relationship
+            seen.add(name)
+            date = link.date if "date" in fields else None
+            certainty = (link.certainty if "certainty" in fields else None) or (part_of_certainty if loc == ("part_of",) else None)
+            confidence = CERTAINTY_CONFIDENCE[certainty] if certainty else link_confidence(link)
+            # What _object makes, written out: a bundle holds more relationships than anything else.
+            relationship = {"type": "relationship", "spec_version": "2.1", "id": f"relationship--{stable_uuid(name)}",
+                            "created": when, "modified": when, "relationship_type": kind}
+            note = link.note if "note" in fields else None
+            if note:
+                relationship["description"] = note
+            relationship["source_ref"] = source_ref
+            relationship["target_ref"] = self.id(target)
+            if confidence is not None:
+                relationship["confidence"] = confidence
+            citations = link.citations if "citations" in fields else None
+            if citations:
+                relationship["external_references"] = self.references(citations)
+            if date or certainty:
+                relationship["extensions"] = _EXTENSIONS
+            if certainty:
+                relationship["x_kbgen_certainty"] = certainty
+            if date:
+                relationship["x_kbgen_date"] = date.text
+            made.append(relationship)
+        return made
 
-def _event(kb: KnowledgeBase, event: Entity, relationships: list[dict[str, Any]]) -> dict[str, Any]:
-    participants = list(dict.fromkeys(stix_id(kb.get("actor", p.actor)) for p in event.participants))
-    return _entity_object(kb, event, {"name": event.title, "description": event.summary,
-                                      "published": stix_timestamp(event.date.anchor),
-                                      "object_refs": participants + [r["id"] for r in relationships],
-                                      "labels": [event.kind, *event.tags]},
-                          {"x_kbgen_date": event.date.text, "x_kbgen_location": event.location or None})
+    def event(self, event: Entity, relationships: list[dict[str, Any]]) -> dict[str, Any]:
+        participants = list(dict.fromkeys(self.id(self.kb.get("actor", p.actor)) for p in event.participants))
+        return self.entity_object(event, {"name": event.title, "description": event.summary,
+                                          "published": stix_timestamp(event.date.anchor),
+                                          "object_refs": participants + [r["id"] for r in relationships],
+                                          "labels": [event.kind, *event.tags]},
+                                  {"x_kbgen_date": event.date.text, "x_kbgen_location": event.location or None})
 
-
-def _recommendation(kb: KnowledgeBase, rec: Entity) -> dict[str, Any]:
-    text = rec.summary
-    for heading, value in (("Rationale", rec.rationale), ("Risks", rec.risks)):
-        if value:
-            text += f"\n\n{heading}: {value}"
-    return _entity_object(kb, rec, {"name": rec.title, "description": text, "labels": list(rec.tags) or None},
-                          {"x_kbgen_status": rec.status, "x_kbgen_instruments": list(rec.instruments) or None})
+    def recommendation(self, rec: Entity) -> dict[str, Any]:
+        text = rec.summary
+        for heading, value in (("Rationale", rec.rationale), ("Risks", rec.risks)):
+            if value:
+                text += f"\n\n{heading}: {value}"
+        return self.entity_object(rec, {"name": rec.title, "description": text, "labels": list(rec.tags) or None},
+                                  {"x_kbgen_status": rec.status, "x_kbgen_instruments": list(rec.instruments) or None})
 
 
 def stix_bundle(kb: KnowledgeBase) -> dict[str, Any]:
+    bundle = _Bundle(kb)
     objects: list[dict[str, Any]] = [KBGEN_IDENTITY, EXTENSION]
     for actor in kb.all("actor"):
-        objects.append(_actor(kb, actor))
+        objects.append(bundle.actor(actor))
     for type_ in ("actor", "event", "recommendation"):
         for entity in kb.all(type_):
-            relationships = _relationships(kb, entity)
+            relationships = bundle.relationships(entity)
             if type_ == "event":
-                objects.append(_event(kb, entity, relationships))
+                objects.append(bundle.event(entity, relationships))
             elif type_ == "recommendation":
-                objects.append(_recommendation(kb, entity))
+                objects.append(bundle.recommendation(entity))
             objects.extend(relationships)
     return {"type": "bundle", "id": f"bundle--{stable_uuid(' '.join(o['id'] for o in objects))}", "objects": objects}
 

@@ -19,8 +19,6 @@ Conventions (documented in the README, tested with the csv module and pandas):
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, Iterable, Optional
 
 from ..core import urls as paths
@@ -30,6 +28,7 @@ from ..core.urls import Urls
 from ..link import KnowledgeBase
 from ..model import Entity
 from ..model.claims import claim_value_text, disputes
+from ..model.entities import field_names
 
 LIST_SEPARATOR = "|"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -73,16 +72,26 @@ BOM = "\ufeff"
 
 
 def csv_table(header: list[str], rows: Iterable[list[Any]]) -> str:
-    """A CSV file's text in the conventions above: byte-order mark, header row, every cell quoted and made inert."""
-    out = io.StringIO(BOM)
-    out.seek(0, io.SEEK_END)
-    # Every cell quoted: with "\n" line ends, QUOTE_MINIMAL would leave a lone "\r" (YAML's "\r"
-    # escape) unquoted, and readers would split the row there.
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return out.getvalue()
+    """A CSV file's text in the conventions above: byte-order mark, header row, every cell quoted and made inert.
+
+    Written directly rather than by the csv module, as ``csv.writer(quoting=csv.QUOTE_ALL,
+    lineterminator="\\n")`` writes it (tests compare them): with every cell quoted, a row is its
+    cells in double quotes, a quote inside one doubled, joined by commas. Every cell is quoted
+    because with "\\n" line ends, QUOTE_MINIMAL would leave a lone "\\r" (YAML's "\\r" escape)
+    unquoted, and readers would split the row there."""
+    lines = [BOM + '"' + '","'.join([name.replace('"', '""') for name in header]) + '"\n']
+    lines += [_csv_line(row) for row in rows]
+    return "".join(lines)
+
+
+_FORMULA_FIRST = frozenset(_FORMULA_STARTS)  # each a single character
+
+
+def _csv_line(row: list[Any]) -> str:
+    """A row's line, each cell made inert by :func:`safe_cell`, in quotes, a quote inside doubled.
+    A text cell starting no formula is its own inert form: it skips the call (most cells are)."""
+    return '"' + '","'.join([(cell if type(cell) is str and cell[:1] not in _FORMULA_FIRST else safe_cell(cell)).replace('"', '""')
+                             for cell in row]) + '"\n'
 
 
 _DATE = ["date", "date_start", "date_end"]
@@ -134,12 +143,14 @@ def relation_rows(kb: KnowledgeBase) -> Iterable[list[Any]]:
                 if "citations" in ref.loc:
                     continue
                 link = _link_at(entity, ref.loc)
-                relation = getattr(link, "type", None) or getattr(link, "role", None) or ref.loc[0]
-                date = getattr(link, "date", None)
-                citations = list(getattr(link, "citations", []))
-                certainty = getattr(link, "certainty", None) or (entity.part_of_certainty if ref.loc == ("part_of",) else None)
+                # What the link has, asked of its class (see field_names); a plain reference (part_of) has no link.
+                fields = field_names(type(link))
+                relation = (link.type if "type" in fields else None) or (link.role if "role" in fields else None) or ref.loc[0]
+                citations = link.citations if "citations" in fields else []
+                certainty = ((link.certainty if "certainty" in fields else None)
+                             or (entity.part_of_certainty if ref.loc == ("part_of",) else None))
                 yield [entity.type, entity.id, ref.loc[0], relation, ref.label, ref.target_type, ref.target_id,
-                       *_date_columns(date), getattr(link, "note", None),
+                       *_date_columns(link.date if "date" in fields else None), link.note if "note" in fields else None,
                        join_list(c.source for c in citations), join_list(c.quote or "" for c in citations), certainty]
 
 

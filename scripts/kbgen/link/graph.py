@@ -141,7 +141,10 @@ def link_entities(entities: list[Entity], loaded: LoadedFiles) -> tuple[Knowledg
     for entity in entities:
         text = texts[(entity.type, entity.id)]
         unknown = 0
-        for ref in iter_references(entity):
+        references = tuple(iter_references(entity))
+        if by_type[entity.type][entity.id] is entity:
+            kb._references[(entity.type, entity.id)] = references  # walked once: what kb.references() gives
+        for ref in references:
             if ref.target_id not in by_type[ref.target_type]:
                 if (ref.target_type, ref.target_id) in texts or (ref.target_type, ref.target_id) in loaded.unreadable:
                     continue  # the target's file exists but is invalid: its own errors say why

@@ -9,6 +9,7 @@ the ``graph`` stage needs to resolve it and to build the inverse link.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -323,28 +324,46 @@ class Entity(Strict):
         raise NotImplementedError
 
     def all_citations(self) -> list[Citation]:
-        """Every distinct citation, in the order it first appears: the entity's own, then its links'."""
+        """Every distinct citation, in the order it first appears: the entity's own, then its
+        relations', its participants', then those of disputed values (none in most entries, so
+        most entries' notes keep their numbers): the entity's own claims, its participants', its relations'."""
+        fields = field_names(type(self))
+        participants = self.participants if "participants" in fields else ()
+        relations = self.relations if "relations" in fields else ()
         notes: list[Citation] = []
         seen: set[tuple] = set()
-        for citation in list(self.citations) + [c for link in getattr(self, "relations", []) for c in link.citations] + self._claim_citations():
-            if citation.key not in seen:
-                seen.add(citation.key)
-                notes.append(citation)
+
+        def add(citations: list[Citation]) -> None:
+            for citation in citations:
+                key = citation.key
+                if key not in seen:
+                    seen.add(key)
+                    notes.append(citation)
+
+        add(self.citations)
+        for link in relations:
+            add(link.citations)
+        for participant in participants:
+            add(participant.citations)
+        for owner in (self, *participants, *relations):
+            for name in _claim_fields_of(type(owner)):
+                for claim in getattr(owner, name):
+                    add(claim.citations)
         return notes
 
-    def _claim_citations(self) -> list[Citation]:
-        """The citations of participants and of disputed values (none in most entries, so most
-        entries' notes keep their numbers)."""
-        participants = self.participants if "participants" in type(self).model_fields else []
-        relations = self.relations if "relations" in type(self).model_fields else []
-        found = [c for p in participants for c in p.citations]
-        for owner in [self, *participants, *relations]:
-            # Asked of the class: a pydantic model answers a missing attribute slowly (it raises inside).
-            fields = type(owner).model_fields
-            for name in CLAIM_FIELDS:
-                if name in fields:
-                    found += [c for claim in getattr(owner, name) for c in claim.citations]
-        return found
+
+@functools.cache
+def field_names(model: type) -> frozenset[str]:
+    """The fields of a model class (none for any other type, such as a missing link's ``NoneType``).
+    Ask this before reading a field a model may lack: asked of the class, once, because a pydantic
+    model answers a missing attribute slowly (it raises inside) and ``model_fields`` is computed on each access."""
+    return frozenset(getattr(model, "model_fields", ()))
+
+
+@functools.cache
+def _claim_fields_of(model: type[BaseModel]) -> tuple[str, ...]:
+    """The claims fields a model has, in :data:`CLAIM_FIELDS` order."""
+    return tuple(name for name in CLAIM_FIELDS if name in field_names(model))
 
 
 RETIREMENT_STATUSES = {

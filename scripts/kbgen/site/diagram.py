@@ -34,6 +34,7 @@ from ..core import vocab
 from ..core.urls import Urls
 from ..link import KnowledgeBase
 from ..model import Entity
+from ..model.entities import field_names
 
 NODE_WIDTH = 190
 LINE_HEIGHT = 15
@@ -80,9 +81,10 @@ def _qualifier(entity: Entity, loc: tuple) -> Optional[str]:
     if len(loc) != 3 or loc[0] not in ("participants", "relations"):
         return None
     link = getattr(entity, loc[0])[loc[1]]
-    if getattr(link, "role_claims", None) or getattr(link, "holds_claims", None):
+    fields = field_names(type(link))  # a participant has role claims, a relation holds claims
+    if (link.role_claims if "role_claims" in fields else None) or (link.holds_claims if "holds_claims" in fields else None):
         return "disputed"
-    word = getattr(link, "certainty", None)
+    word = link.certainty
     return vocab.CERTAINTY_LABELS[word] if word and word != "confirmed" else None
 
 
@@ -379,14 +381,15 @@ def neighbourhood_figure(kb: KnowledgeBase, entity: Entity, page: str, urls: Url
 
 
 def whole_figure(kb: KnowledgeBase, page: str, urls: Urls = Urls()) -> str:
+    drawn = sum(len(kb.all(t)) for t in DRAWN_TYPES)
+    if drawn > MAX_WHOLE_ENTITIES:  # told before any link is found: this message names none
+        return (f'<p class="kb-graph-too-large">The knowledge base has {drawn} actors, events and recommendations, '
+                f"too many to draw readably in one picture (the limit is {MAX_WHOLE_ENTITIES}). "
+                "Each entry's page draws its own neighbourhood.</p>")
     nodes, links = whole_graph(kb)
-    if len(links) > MAX_WHOLE_LINKS and len(nodes) <= MAX_WHOLE_ENTITIES:
+    if len(links) > MAX_WHOLE_LINKS:
         return (f'<p class="kb-graph-too-large">The knowledge base has {len(links)} links between its actors, events and '
                 f"recommendations, too many to draw readably in one picture (the limit is {MAX_WHOLE_LINKS}). "
-                "Each entry's page draws its own neighbourhood.</p>")
-    if len(nodes) > MAX_WHOLE_ENTITIES:
-        return (f'<p class="kb-graph-too-large">The knowledge base has {len(nodes)} actors, events and recommendations, '
-                f"too many to draw readably in one picture (the limit is {MAX_WHOLE_ENTITIES}). "
                 "Each entry's page draws its own neighbourhood.</p>")
     svg = render_svg(nodes, links, page, urls, title="Every actor, event and recommendation", labels_as_nodes=False)
     return figure(svg, "Every actor, event and recommendation, with arrows from each to what it names. "
