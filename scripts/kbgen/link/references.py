@@ -49,17 +49,34 @@ def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, Optional[Ref]], ...
     return tuple(fields)
 
 
-# Appends to one list rather than yielding through every level of nested generators.
+# Appends to one list rather than yielding through every level of nested generators. Text is
+# taken in place and absent values (None, empty lists: most claims and retirements) are skipped
+# before a call: only models and lists holding something cost one.
 def _walk(holder: Entity, value, ref: Optional[Ref], loc: tuple, owner: BaseModel, found: list[Reference]) -> None:
     if isinstance(value, BaseModel):
         for name, key, field_ref in _fields(type(value)):
-            _walk(holder, getattr(value, name), field_ref, loc + (key,), value, found)
+            item = getattr(value, name)
+            if item is None or (item.__class__ is list and not item):
+                continue
+            if isinstance(item, str):
+                if field_ref is not None:
+                    found.append(_reference(holder, loc + (key,), field_ref, item, value))
+            else:
+                _walk(holder, item, field_ref, loc + (key,), value, found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _walk(holder, item, ref, loc + (index,), owner, found)
+            if isinstance(item, str):
+                if ref is not None:
+                    found.append(_reference(holder, loc + (index,), ref, item, owner))
+            else:
+                _walk(holder, item, ref, loc + (index,), owner, found)
     elif isinstance(value, str) and ref is not None:
-        label, inverse = owner.link_labels() if isinstance(owner, TypedLink) else (ref.label, ref.inverse)
-        found.append(Reference(holder, loc, ref.target, value, label, inverse))
+        found.append(_reference(holder, loc, ref, value, owner))
+
+
+def _reference(holder: Entity, loc: tuple, ref: Ref, target_id: str, owner: BaseModel) -> Reference:
+    label, inverse = owner.link_labels() if isinstance(owner, TypedLink) else (ref.label, ref.inverse)
+    return Reference(holder, loc, ref.target, target_id, label, inverse)
 
 
 def iter_references(entity: Entity) -> Iterator[Reference]:

@@ -31,11 +31,14 @@ def disputes(entity: Entity) -> list[Dispute]:
     """Every value of ``entity`` that its sources differ on, the entity's own fields first."""
     found = []
     owners = [((), entity)]
-    owners += [(("participants", i), p) for i, p in enumerate(getattr(entity, "participants", []))]
-    owners += [(("relations", i), r) for i, r in enumerate(getattr(entity, "relations", []))]
+    fields = type(entity).model_fields
+    owners += [(("participants", i), p) for i, p in enumerate(entity.participants if "participants" in fields else [])]
+    owners += [(("relations", i), r) for i, r in enumerate(entity.relations if "relations" in fields else [])]
     for where, owner in owners:
+        # Asked of the class: a pydantic model answers a missing attribute slowly (it raises inside).
+        fields = type(owner).model_fields
         for name, field in CLAIM_FIELDS.items():
-            claims = getattr(owner, name, None)
+            claims = getattr(owner, name) if name in fields else None
             if claims:
                 found.append(Dispute(where + (name,), field or "holds", owner, list(claims)))
     return found
