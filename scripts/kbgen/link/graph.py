@@ -141,7 +141,7 @@ def link_entities(entities: list[Entity], loaded: LoadedFiles) -> tuple[Knowledg
     for entity in entities:
         text = texts[(entity.type, entity.id)]
         unknown = 0
-        for ref in iter_references(entity):
+        for ref in kb.references(entity):  # walked once: the site and the exports read them again
             if ref.target_id not in by_type[ref.target_type]:
                 if (ref.target_type, ref.target_id) in texts or (ref.target_type, ref.target_id) in loaded.unreadable:
                     continue  # the target's file exists but is invalid: its own errors say why

@@ -49,38 +49,47 @@ def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, Optional[Ref]], ...
     return tuple(fields)
 
 
-# Appends to one list rather than yielding through every level of nested generators. Text is
-# taken in place and absent values (None, empty lists: most claims and retirements) are skipped
-# before a call: only models and lists holding something cost one.
+# Appends to one list rather than yielding through every level of nested generators. A model's
+# fields are taken in place: text at once, absent values (None, empty lists: most claims and
+# retirements) skipped, and only the models inside cost a call.
+def _walk_model(holder: Entity, model: BaseModel, loc: tuple, found: list[Reference]) -> None:
+    typed = isinstance(model, TypedLink)
+    for name, key, ref in _fields(type(model)):
+        value = getattr(model, name)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            if ref is not None:
+                label, inverse = model.link_labels() if typed else (ref.label, ref.inverse)
+                found.append(Reference(holder, loc + (key,), ref.target, value, label, inverse))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    _walk_model(holder, item, loc + (key, index), found)
+                elif isinstance(item, str):
+                    if ref is not None:
+                        label, inverse = model.link_labels() if typed else (ref.label, ref.inverse)
+                        found.append(Reference(holder, loc + (key, index), ref.target, item, label, inverse))
+                else:
+                    _walk(holder, item, ref, loc + (key, index), model, found)
+        elif isinstance(value, BaseModel):
+            _walk_model(holder, value, loc + (key,), found)
+
+
 def _walk(holder: Entity, value, ref: Optional[Ref], loc: tuple, owner: BaseModel, found: list[Reference]) -> None:
+    """Any value (a list in a list): what :func:`_walk_model` does not take in place."""
     if isinstance(value, BaseModel):
-        for name, key, field_ref in _fields(type(value)):
-            item = getattr(value, name)
-            if item is None or (item.__class__ is list and not item):
-                continue
-            if isinstance(item, str):
-                if field_ref is not None:
-                    found.append(_reference(holder, loc + (key,), field_ref, item, value))
-            else:
-                _walk(holder, item, field_ref, loc + (key,), value, found)
+        _walk_model(holder, value, loc, found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            if isinstance(item, str):
-                if ref is not None:
-                    found.append(_reference(holder, loc + (index,), ref, item, owner))
-            else:
-                _walk(holder, item, ref, loc + (index,), owner, found)
+            _walk(holder, item, ref, loc + (index,), owner, found)
     elif isinstance(value, str) and ref is not None:
-        found.append(_reference(holder, loc, ref, value, owner))
-
-
-def _reference(holder: Entity, loc: tuple, ref: Ref, target_id: str, owner: BaseModel) -> Reference:
-    label, inverse = owner.link_labels() if isinstance(owner, TypedLink) else (ref.label, ref.inverse)
-    return Reference(holder, loc, ref.target, target_id, label, inverse)
+        label, inverse = owner.link_labels() if isinstance(owner, TypedLink) else (ref.label, ref.inverse)
+        found.append(Reference(holder, loc, ref.target, value, label, inverse))
 
 
 def iter_references(entity: Entity) -> Iterator[Reference]:
     """Every reference an entity makes, with where it is written and how it reads both ways."""
     found: list[Reference] = []
-    _walk(entity, entity, None, (), entity, found)
+    _walk_model(entity, entity, (), found)
     return iter(found)

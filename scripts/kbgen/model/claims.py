@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, NamedTuple, Optional
 
-from .entities import Citation, Entity
+from .entities import Citation, Entity, claim_fields, field_names
 
 CLAIM_FIELDS = {"date_claims": "date", "location_claims": "location", "role_claims": "role", "holds_claims": None}
 """Each claims field and the field holding the preferred value (None: a relation is listed either way)."""
@@ -31,16 +31,14 @@ def disputes(entity: Entity) -> list[Dispute]:
     """Every value of ``entity`` that its sources differ on, the entity's own fields first."""
     found = []
     owners = [((), entity)]
-    fields = type(entity).model_fields
+    fields = field_names(type(entity))
     owners += [(("participants", i), p) for i, p in enumerate(entity.participants if "participants" in fields else [])]
     owners += [(("relations", i), r) for i, r in enumerate(entity.relations if "relations" in fields else [])]
     for where, owner in owners:
-        # Asked of the class: a pydantic model answers a missing attribute slowly (it raises inside).
-        fields = type(owner).model_fields
-        for name, field in CLAIM_FIELDS.items():
-            claims = getattr(owner, name) if name in fields else None
+        for name in claim_fields(type(owner)):
+            claims = getattr(owner, name)
             if claims:
-                found.append(Dispute(where + (name,), field or "holds", owner, list(claims)))
+                found.append(Dispute(where + (name,), CLAIM_FIELDS[name] or "holds", owner, list(claims)))
     return found
 
 

@@ -9,6 +9,7 @@ the ``graph`` stage needs to resolve it and to build the inverse link.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -56,8 +57,13 @@ def _visible(char: str) -> bool:
     return not (char.isspace() or char in _INVISIBLE or unicodedata.category(char) in _INVISIBLE_CATEGORIES)
 
 
+# In ASCII only the spaces and the control characters show nothing, and all of them sort before '!'
+# or are DEL: ASCII text shows something exactly when stripping those leaves some.
+_ASCII_INVISIBLE = "".join(map(chr, range(0x21))) + "\x7f"
+
+
 def _non_blank(text: str) -> str:
-    if not any(map(_visible, text)):  # stops at the first visible character
+    if not (text.strip(_ASCII_INVISIBLE) if text.isascii() else any(map(_visible, text))):  # stops at the first visible character
         raise ValueError("must not be empty, only spaces or only invisible characters")
     return text
 
@@ -307,6 +313,19 @@ CLAIM_FIELDS = ("date_claims", "location_claims", "role_claims", "holds_claims")
 """The fields that hold each value sources give for a disputed claim."""
 
 
+@functools.cache
+def field_names(model: type[BaseModel]) -> frozenset[str]:
+    """The names of a model class's fields. Asked of the class, and once per class: a pydantic model
+    answers a missing attribute slowly (it raises inside), and its class computes ``model_fields`` anew."""
+    return frozenset(model.model_fields)
+
+
+@functools.cache
+def claim_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The :data:`CLAIM_FIELDS` a model class has, in their order."""
+    return tuple(name for name in CLAIM_FIELDS if name in field_names(model))
+
+
 class Entity(Strict):
     """Fields every entity has. ``id`` and ``type`` come from the file's path."""
 
@@ -335,15 +354,13 @@ class Entity(Strict):
     def _claim_citations(self) -> list[Citation]:
         """The citations of participants and of disputed values (none in most entries, so most
         entries' notes keep their numbers)."""
-        participants = self.participants if "participants" in type(self).model_fields else []
-        relations = self.relations if "relations" in type(self).model_fields else []
+        fields = field_names(type(self))
+        participants = self.participants if "participants" in fields else []
+        relations = self.relations if "relations" in fields else []
         found = [c for p in participants for c in p.citations]
         for owner in [self, *participants, *relations]:
-            # Asked of the class: a pydantic model answers a missing attribute slowly (it raises inside).
-            fields = type(owner).model_fields
-            for name in CLAIM_FIELDS:
-                if name in fields:
-                    found += [c for claim in getattr(owner, name) for c in claim.citations]
+            for name in claim_fields(type(owner)):
+                found += [c for claim in getattr(owner, name) for c in claim.citations]
         return found
 
 
