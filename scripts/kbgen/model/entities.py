@@ -180,7 +180,9 @@ Credibility = _grades("information credibility", vocab.CREDIBILITIES, "1 (confir
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    # Validators built when first used, not at import: most models (citations, claims, links,
+    # retirements) are only ever validated inside an entity, whose validator holds theirs.
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 class Citation(Strict):
