@@ -63,7 +63,8 @@ _ASCII_INVISIBLE = "".join(map(chr, range(0x21))) + "\x7f"
 
 
 def _non_blank(text: str) -> str:
-    if not (text.strip(_ASCII_INVISIBLE) if text.isascii() else any(map(_visible, text))):  # stops at the first visible character
+    # any() stops at the first visible character.
+    if not (text.strip(_ASCII_INVISIBLE) if text.isascii() else any(map(_visible, text))):
         raise ValueError("must not be empty, only spaces or only invisible characters")
     return text
 
@@ -317,8 +318,8 @@ CLAIM_FIELDS = ("date_claims", "location_claims", "role_claims", "holds_claims")
 
 @functools.cache
 def field_names(model: type[BaseModel]) -> frozenset[str]:
-    """The names of a model class's fields. Asked of the class, and once per class: a pydantic model
-    answers a missing attribute slowly (it raises inside), and its class computes ``model_fields`` anew."""
+    """The names of a model class's fields, read once per class: a pydantic model answers a missing
+    attribute slowly (it raises inside), and its class's ``model_fields`` is a descriptor read each time."""
     return frozenset(model.model_fields)
 
 
@@ -377,6 +378,9 @@ def _retirement(type_: str) -> type[BaseModel]:
     """The ``retired`` field's model for one type: ``replaced_by`` names an entry of the same type."""
 
     class Retirement(Strict):
+        # Built at once, as it is named here: the schemas editors use call it Retirement.
+        model_config = ConfigDict(defer_build=False)  # the rest of Strict's configuration is inherited
+
         status: Literal[tuple(RETIREMENT_STATUSES)] = Field(description="withdrawn (it no longer stands) or "
                                                                    "superseded (another entry replaces it).")
         reason: Text = Field(description="Why it was retired, in a sentence a reader understands.")
