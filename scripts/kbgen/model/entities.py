@@ -181,9 +181,7 @@ Credibility = _grades("information credibility", vocab.CREDIBILITIES, "1 (confir
 
 
 class Strict(BaseModel):
-    # Validators built when first used, not at import: most models (citations, claims, links,
-    # retirements) are only ever validated inside an entity, whose validator holds theirs.
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
 class Citation(Strict):
@@ -378,9 +376,6 @@ def _retirement(type_: str) -> type[BaseModel]:
     """The ``retired`` field's model for one type: ``replaced_by`` names an entry of the same type."""
 
     class Retirement(Strict):
-        # Built at once, as it is named here: the schemas editors use call it Retirement.
-        model_config = ConfigDict(defer_build=False)  # the rest of Strict's configuration is inherited
-
         status: Literal[tuple(RETIREMENT_STATUSES)] = Field(description="withdrawn (it no longer stands) or "
                                                                    "superseded (another entry replaces it).")
         reason: Text = Field(description="Why it was retired, in a sentence a reader understands.")
