@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from html import unescape
 from html.parser import HTMLParser
-from typing import Iterable
+from typing import Iterable, Optional
 
 import cmarkgfm
 import nh3
@@ -125,22 +125,26 @@ def _depth(html: str) -> int:
     return deepest
 
 
-def _only_allowed(html: str) -> bool:
-    """Whether converted prose plainly holds only allowed elements, attributes and link targets.
+def _allowed_links(html: str) -> Optional[list[str]]:
+    """The link targets of converted prose that plainly holds only allowed elements, attributes
+    and link targets; None when it may hold anything else.
 
     A quick look for the common case (nearly every field), and a conservative one:
-    anything unusual returns False, and the exact comparison with the sanitiser's
+    anything unusual gives None, and the exact comparison with the sanitiser's
     output decides.
     """
+    links = []
     for tag, attributes in _TAG.findall(html):
         if tag not in ALLOWED_TAGS or not _ATTRIBUTES.fullmatch(attributes):
-            return False
+            return None
         for name, value in _ATTRIBUTE.findall(attributes):
             if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
-                return False
-            if name == "href" and ("&" in value or not _SAFE_HREF.match(value)):
-                return False
-    return True
+                return None
+            if name == "href":
+                if "&" in value or not _SAFE_HREF.match(value):
+                    return None
+                links.append(value)
+    return links
 
 
 class _Elements(HTMLParser):
@@ -176,13 +180,14 @@ def prose_problems(text: str) -> list[str]:
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
         return [f"raw HTML is not allowed in prose (found {shown}); use Markdown (*emphasis*, **strong**, "
                 "[text](https://...)) and write &lt; for a literal '<'"]
-    depth = _depth(html)
+    # No deeper than the elements it opens: most prose opens a handful, and needs no count of depth.
+    depth = _depth(html) if html.count("<") - html.count("</") > MAX_PROSE_DEPTH else 0
     if depth > MAX_PROSE_DEPTH:
         return [f"prose nests {depth:,} levels deep (quotes, lists, emphasis inside one another); "
                 f"the limit is {MAX_PROSE_DEPTH}"]
-    if _only_allowed(html):
-        return _relative_link_problems(unescape(value) for _, attributes in _TAG.findall(html)
-                                       for name, value in _ATTRIBUTE.findall(attributes) if name == "href")
+    links = _allowed_links(html)
+    if links is not None:
+        return _relative_link_problems(unescape(value) for value in links)
     before, after = _Elements(html), _Elements(clean_html(text))
     problems = []
     for tag in sorted(before.tags - after.tags):

@@ -89,12 +89,17 @@ def quote_problems(entity: Entity, text: SourceText, archives: Archives) -> list
 def unverified_quote_warnings(entities: list[Entity], paths: dict[tuple[str, str], str], archives) -> list[Problem]:
     """One warning per cited source without an archived text, saying how many quotes citing it
     nothing checked: a quote that cannot be looked up proves nothing by being there."""
+    # Only a source that exists and has no archive is warned of: when every source has one (a
+    # knowledge base that keeps its sources' texts), no citation needs counting.
+    unarchived = {source_id for type_, source_id in paths if type_ == "source" and source_id not in archives}
+    if not unarchived:
+        return []
     counts: dict[str, int] = {}
     for entity in entities:
         for citation in entity.all_citations():
-            if citation.quote is not None and citation.source not in archives:
+            if citation.quote is not None and citation.source in unarchived:
                 counts[citation.source] = counts.get(citation.source, 0) + 1
     return [Problem(paths[("source", source_id)], 1, 1,
                     f"{count:,} quote(s) citing this source are not verified: it has no archived text "
                     f"({urls.archive_file(source_id)}); save the source's text there to check them", "warning")
-            for source_id, count in sorted(counts.items()) if ("source", source_id) in paths]
+            for source_id, count in sorted(counts.items())]

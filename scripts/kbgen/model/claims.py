@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, NamedTuple, Optional
 
-from .entities import Citation, Entity, field_names
+from .entities import Citation, Entity, claim_fields, field_names
 
 CLAIM_FIELDS = {"date_claims": "date", "location_claims": "location", "role_claims": "role", "holds_claims": None}
 """Each claims field and the field holding the preferred value (None: a relation is listed either way)."""
@@ -30,18 +30,15 @@ class Dispute(NamedTuple):
 def disputes(entity: Entity) -> list[Dispute]:
     """Every value of ``entity`` that its sources differ on, the entity's own fields first."""
     found = []
-    fields = field_names(type(entity))
     owners = [((), entity)]
-    if "participants" in fields:
-        owners += [(("participants", i), p) for i, p in enumerate(entity.participants)]
-    if "relations" in fields:
-        owners += [(("relations", i), r) for i, r in enumerate(entity.relations)]
+    fields = field_names(type(entity))
+    owners += [(("participants", i), p) for i, p in enumerate(entity.participants if "participants" in fields else [])]
+    owners += [(("relations", i), r) for i, r in enumerate(entity.relations if "relations" in fields else [])]
     for where, owner in owners:
-        fields = field_names(type(owner))
-        for name, field in CLAIM_FIELDS.items():
-            claims = getattr(owner, name) if name in fields else None
+        for name in claim_fields(type(owner)):
+            claims = getattr(owner, name)
             if claims:
-                found.append(Dispute(where + (name,), field or "holds", owner, list(claims)))
+                found.append(Dispute(where + (name,), CLAIM_FIELDS[name] or "holds", owner, list(claims)))
     return found
 
 

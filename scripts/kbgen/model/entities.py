@@ -57,8 +57,14 @@ def _visible(char: str) -> bool:
     return not (char.isspace() or char in _INVISIBLE or unicodedata.category(char) in _INVISIBLE_CATEGORIES)
 
 
+# In ASCII only the spaces and the control characters show nothing, and all of them sort before '!'
+# or are DEL: ASCII text shows something exactly when stripping those leaves some.
+_ASCII_INVISIBLE = "".join(map(chr, range(0x21))) + "\x7f"
+
+
 def _non_blank(text: str) -> str:
-    if not any(map(_visible, text)):  # stops at the first visible character
+    # any() stops at the first visible character.
+    if not (text.strip(_ASCII_INVISIBLE) if text.isascii() else any(map(_visible, text))):
         raise ValueError("must not be empty, only spaces or only invisible characters")
     return text
 
@@ -308,6 +314,21 @@ CLAIM_FIELDS = ("date_claims", "location_claims", "role_claims", "holds_claims")
 """The fields that hold each value sources give for a disputed claim."""
 
 
+@functools.cache
+def field_names(model: type) -> frozenset[str]:
+    """The names of a model class's fields (none for any other type, such as a missing link's
+    ``NoneType``), read once per class: ask it before reading a field a model may lack, because a
+    pydantic model answers a missing attribute slowly (it raises inside), and its class's
+    ``model_fields`` is a descriptor read each time."""
+    return frozenset(getattr(model, "model_fields", ()))
+
+
+@functools.cache
+def claim_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The :data:`CLAIM_FIELDS` a model class has, in their order."""
+    return tuple(name for name in CLAIM_FIELDS if name in field_names(model))
+
+
 class Entity(Strict):
     """Fields every entity has. ``id`` and ``type`` come from the file's path."""
 
@@ -346,24 +367,11 @@ class Entity(Strict):
         for participant in participants:
             add(participant.citations)
         for owner in (self, *participants, *relations):
-            for name in _claim_fields_of(type(owner)):
+            for name in claim_fields(type(owner)):
                 for claim in getattr(owner, name):
                     add(claim.citations)
         return notes
 
-
-@functools.cache
-def field_names(model: type) -> frozenset[str]:
-    """The fields of a model class (none for any other type, such as a missing link's ``NoneType``).
-    Ask this before reading a field a model may lack: asked of the class, once, because a pydantic
-    model answers a missing attribute slowly (it raises inside) and ``model_fields`` is computed on each access."""
-    return frozenset(getattr(model, "model_fields", ()))
-
-
-@functools.cache
-def _claim_fields_of(model: type[BaseModel]) -> tuple[str, ...]:
-    """The claims fields a model has, in :data:`CLAIM_FIELDS` order."""
-    return tuple(name for name in CLAIM_FIELDS if name in field_names(model))
 
 
 RETIREMENT_STATUSES = {

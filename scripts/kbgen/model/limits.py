@@ -38,6 +38,8 @@ def limit_problems(doc: RawDocument) -> list[Problem]:
     return problems
 
 
+# Runs over every value of every file: text within its limit (nearly all of it) is passed over in
+# place, and only mappings, lists and text beyond its limit cost a call.
 def _walk(doc: RawDocument, value: Any, loc: tuple, limit: int, problems: list[Problem]) -> None:
     if isinstance(value, str):
         if len(value) > limit:
@@ -50,17 +52,20 @@ def _walk(doc: RawDocument, value: Any, loc: tuple, limit: int, problems: list[P
                 f"'{_where(loc)}' has {len(value):,} items; the limit is {MAX_LIST_ITEMS:,} per list"))
             return  # one problem for the list, not one per item beyond it
         for index, item in enumerate(value):
-            _walk(doc, item, loc + (index,), limit, problems)
+            if len(item) > limit if isinstance(item, str) else isinstance(item, (list, dict)):
+                _walk(doc, item, loc + (index,), limit, problems)
     elif isinstance(value, dict):
+        tags = doc.type == "tags"
         for key, item in value.items():
             if len(key) > MAX_KEY_CHARACTERS:
                 problems.append(Problem(doc.path, *doc.locate(loc + (key,), key=True),
                     f"a field name of {len(key):,} characters; the limit is {MAX_KEY_CHARACTERS}"))
                 continue
-            if key in PROSE_FIELDS and doc.type != "tags":
+            if key in PROSE_FIELDS and not tags:
                 continue
-            _walk(doc, item, loc + (key,), MAX_LABEL_CHARACTERS if key in LABEL_FIELDS or doc.type == "tags" else limit,
-                  problems)
+            item_limit = MAX_LABEL_CHARACTERS if key in LABEL_FIELDS or tags else limit
+            if len(item) > item_limit if isinstance(item, str) else isinstance(item, (list, dict)):
+                _walk(doc, item, loc + (key,), item_limit, problems)
 
 
 def _where(loc: tuple) -> str:
