@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional
 from . import runtime
 from .core.problems import KnowledgeBaseError, Problem
 from .link import Archives, KnowledgeBase, link_entities, quote_problems
+from .link.references import Reference, iter_references
 from .model import Entity, build_entity
 from .model.limits import limit_problems
 from .source import (EntityFile, LoadedFiles, SourceText, find_files, placeholder_problems, read_archives,
@@ -40,6 +41,7 @@ class FileChecked:
     entity: Optional[Entity] = None
     text: Optional[SourceText] = None
     tags: Optional[RawDocument] = None
+    references: tuple[Reference, ...] = ()  # the entity's, walked once for its quotes and again never
 
 
 def check_file(entry: EntityFile, archives: Archives, raw: Optional[bytes] = None) -> FileChecked:
@@ -66,9 +68,12 @@ def _check_file(entry: EntityFile, archives: Archives, raw: Optional[bytes]) -> 
     if entry.type == "tags":
         return FileChecked(entry, read.problems, limit_problems(document), [], tags=document)
     entity, problems = build_entity(document)
+    references: tuple[Reference, ...] = ()
     if entity is not None:
-        problems += quote_problems(entity, document, archives)
-    return FileChecked(entry, read.problems, problems, placeholder_problems(document), entity, document.source_text())
+        references = tuple(iter_references(entity))
+        problems += quote_problems(entity, document, archives, references)
+    return FileChecked(entry, read.problems, problems, placeholder_problems(document), entity, document.source_text(),
+                       references=references)
 
 
 def check_knowledge_base(root: Path, memo: Optional[runtime.FileMemo] = None) -> tuple[KnowledgeBase, list[Problem]]:
@@ -90,6 +95,7 @@ def check_knowledge_base(root: Path, memo: Optional[runtime.FileMemo] = None) ->
             memo.forget_unused()
         loaded = LoadedFiles(archives=texts)
         entities: list[Entity] = []
+        references: list[tuple[Reference, ...]] = []
         read_problems = list(found.problems) + archive_problems
         problems: list[Problem] = []
         placeholders: list[Problem] = []
@@ -106,8 +112,9 @@ def check_knowledge_base(root: Path, memo: Optional[runtime.FileMemo] = None) ->
                 loaded.texts[key] = result.text
             if result.entity is not None:
                 entities.append(result.entity)
+                references.append(result.references)
         try:
-            kb, link_problems = link_entities(entities, loaded)
+            kb, link_problems = link_entities(entities, loaded, references)
         except Exception as error:  # noqa: BLE001 - as in check_file
             kb = link_entities([], LoadedFiles(archives=texts))[0]
             link_problems = [unexpected_problem("entities", "linking the entities of", error)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple, Optional
+from typing import NamedTuple, Optional, Sequence
 
 from ..core import urls, vocab
 from ..core.problems import Problem, Suggestions
@@ -117,11 +117,14 @@ class KnowledgeBase:
         return list(self._tagged.get(tag, []))
 
 
-def link_entities(entities: list[Entity], loaded: LoadedFiles) -> tuple[KnowledgeBase, list[Problem]]:
+def link_entities(entities: list[Entity], loaded: LoadedFiles,
+                  references: Optional[Sequence[tuple[Reference, ...]]] = None) -> tuple[KnowledgeBase, list[Problem]]:
     """Link every entity to what it names and back; report what cannot be linked.
 
     ``loaded`` says where each entity was written (to place a problem), which files could
-    not be read (a reference to one is not reported again), the tags and the archives."""
+    not be read (a reference to one is not reported again), the tags and the archives.
+    ``references``: each entity's :func:`iter_references`, in the order of ``entities``, where
+    the checks of its file walked them already (else they are walked here)."""
     texts = loaded.texts
     by_type: dict[str, dict[str, Entity]] = {t: {} for t in vocab.ENTITY_TYPES}
     for entity in entities:
@@ -138,13 +141,13 @@ def link_entities(entities: list[Entity], loaded: LoadedFiles) -> tuple[Knowledg
     problems += rename_problems
     referenced_by: dict[tuple[str, str], list[Backlink]] = defaultdict(list)
     suggestions = Suggestions()
-    for entity in entities:
+    for position, entity in enumerate(entities):
         text = texts[(entity.type, entity.id)]
         unknown = 0
-        references = tuple(iter_references(entity))
+        made = tuple(iter_references(entity)) if references is None else references[position]
         if by_type[entity.type][entity.id] is entity:
-            kb._references[(entity.type, entity.id)] = references  # walked once: what kb.references() gives
-        for ref in references:
+            kb._references[(entity.type, entity.id)] = made  # walked once: what kb.references() gives
+        for ref in made:
             if ref.target_id not in by_type[ref.target_type]:
                 if (ref.target_type, ref.target_id) in texts or (ref.target_type, ref.target_id) in loaded.unreadable:
                     continue  # the target's file exists but is invalid: its own errors say why
