@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import posixpath
 from pathlib import Path
 
 from mkdocs.config.config_options import ExtraScriptValue
@@ -104,13 +105,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.one_off_build:
             return self._serve_files(files, config, plan, render_context(self.templates, **options))
         generated = []
+        written = set(files.src_uris)  # the docs folder's own files
+        edit_uri = self._edit_uris(config)
         for planned in plan:
-            if files.get_file_from_path(planned.path) is not None:
+            if planned.path in written:
                 raise Abort(f"kbgen: docs/{planned.path} would hide the generated page at the same path; rename or remove it")
             file = File.generated(config, planned.path, content="")  # the content comes in on_pre_page or on_env
             if planned.source:
-                # edit_uri is joined to the docs folder's edit URL; '..' climbs to the YAML.
-                file.edit_uri = Path(os.path.relpath(self.root / planned.source, config.docs_dir)).as_posix()
+                file.edit_uri = edit_uri(planned.source)
             files.append(file)
             generated.append(file)
         if self.config.search == "pagefind":
@@ -127,6 +129,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.one_off_build:
             runtime.keep_for_good()  # the knowledge base lives until the build ends
         return files
+
+    def _edit_uris(self, config):
+        """The edit link of a page made from a YAML file (its path relative to the root): edit_uri is
+        joined to the docs folder's edit URL, and '..' climbs from there to the YAML."""
+        root = Path(os.path.relpath(self.root, config.docs_dir)).as_posix()
+        return lambda source: posixpath.normpath(f"{root}/{source}")
 
     def _history(self, kb):
         """The history (None when the option is off) and each entity file's last commit day. Under
@@ -148,13 +156,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         contents = self._rendered(lambda: runtime.render_with_memo(
             [dataclasses.replace(planned, render=located(planned)) for planned in plan], self.pages, context))
         self.building = {}
+        written = set(files.src_uris)  # the docs folder's own files
+        edit_uri = self._edit_uris(config)
         for planned, content in zip(plan, contents):
-            if files.get_file_from_path(planned.path) is not None:
+            if planned.path in written:
                 raise Abort(f"kbgen: docs/{planned.path} would hide the generated page at the same path; rename or remove it")
             file = incremental.GeneratedFile.generated(config, planned.path, content=content)
             file.changed = self.written.get(planned.path) != content
             if planned.source:
-                file.edit_uri = Path(os.path.relpath(self.root / planned.source, config.docs_dir)).as_posix()
+                file.edit_uri = edit_uri(planned.source)
             files.append(file)
             self.building[planned.path] = (content, file)
         if self.config.search == "pagefind":

@@ -87,14 +87,17 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
                 history=history.of(entity))
         return PlannedFile(path, render, source, records(entity, updated))
 
-    made: dict[tuple[str, str, str], Callable[[], dependencies.Record]] = {}
+    made: dict[tuple[str, str, str], dependencies.Record] = {}
 
     def records(entity: Entity, updated: str = "") -> Callable[[], dependencies.Record]:
         """An entity's record, made once when first asked for (its page and its JSON read the same)."""
         key = (entity.type, entity.id, updated)
-        if key not in made:
-            made[key] = functools.cache(partial(dependencies.entity_record, kb, entity, updated))
-        return made[key]
+
+        def record() -> dependencies.Record:
+            if key not in made:
+                made[key] = dependencies.entity_record(kb, entity, updated)
+            return made[key]
+        return record
 
     files: list[PlannedFile] = []
     for type_ in vocab.ENTITY_TYPES:
