@@ -93,6 +93,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             for problem in problems:
                 log.error(str(problem))
             raise Abort(f"kbgen: the knowledge base has {len(problems)} problem(s); run 'kbgen validate' for the list")
+        if self.one_off_build:
+            runtime.keep_for_good()  # the knowledge base lives until the build ends
         for warning in retired_reference_warnings(kb, self.root):
             log.info(f"kbgen: {warning}")  # a warning would stop `mkdocs build --strict`; this is no error
         history, updated = self._history(kb)
@@ -127,7 +129,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             log.debug(f"Rendering {len(jobs)} generated files in a worker process")
         self.pending = {file.src_uri: (i, file) for i, file in enumerate(generated)}
         if self.one_off_build:
-            runtime.keep_for_good()  # the knowledge base lives until the build ends
+            runtime.keep_for_good()  # and so do its plan and files
         return files
 
     def _edit_uris(self, config):
