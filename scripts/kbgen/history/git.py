@@ -82,10 +82,7 @@ def head_commit(root: Path) -> Optional[str]:
 
 
 def is_repository(root: Path) -> bool:
-    try:
-        return _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").returncode == 0
-    except OSError:
-        return False
+    return head_commit(root) is not None
 
 
 def is_shallow(root: Path) -> bool:
