@@ -41,7 +41,7 @@ class FileChecked:
     entity: Optional[Entity] = None
     text: Optional[SourceText] = None
     tags: Optional[RawDocument] = None
-    references: tuple[Reference, ...] = ()  # the entity's, walked once for its quotes and again never
+    references: tuple[Reference, ...] = ()  # the entity's, walked once: its quotes are checked and it is linked by them
 
 
 def check_file(entry: EntityFile, archives: Archives, raw: Optional[bytes] = None) -> FileChecked:

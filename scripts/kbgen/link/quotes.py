@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Optional, Sequence
+from typing import Sequence
 
 from ..core import urls
 from ..core.problems import Problem
 from ..model import Citation, Entity
 from ..source import SourceText
-from .references import Reference, iter_references
+from .references import Reference
 
 _SINGLE_QUOTES = re.compile(r"[\u2018\u2019\u201a\u201b\u2032`´]")
 _DOUBLE_QUOTES = re.compile(r"[\u201c\u201d\u201e\u201f\u2033]")
@@ -70,12 +70,11 @@ class Archives:
         return self._normalised[source_id]
 
 
-def quote_problems(entity: Entity, text: SourceText, archives: Archives,
-                   references: Optional[Sequence[Reference]] = None) -> list[Problem]:
+def quote_problems(entity: Entity, text: SourceText, archives: Archives, references: Sequence[Reference]) -> list[Problem]:
     """Every quote of ``entity`` citing an archived source that the archive does not contain.
-    ``references``: the entity's (:func:`iter_references`), when the caller has them."""
+    ``references``: the entity's (:func:`~kbgen.link.references.iter_references`), which linking reads too."""
     problems = []
-    for ref in iter_references(entity) if references is None else references:
+    for ref in references:
         if ref.target_type != "source" or ref.loc[-1] != "source" or ref.target_id not in archives:
             continue
         citation = ref.holder
