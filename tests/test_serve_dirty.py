@@ -8,6 +8,9 @@ import signal
 import subprocess
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
 
 import yaml
 
@@ -38,18 +41,26 @@ def search_pages(base: str) -> dict[str, str]:
     return pages
 
 
+@contextmanager
+def dirty_serve(root: Path, docs: Path, site: Path, config_file: Path, log_file: Path) -> Iterator[str]:
+    """`mkdocs serve --dirty` of the knowledge base at ``root`` (its config written to
+    ``config_file``, run from that folder, its output to ``log_file``): yields the served site's URL."""
+    config_file.write_text(yaml.safe_dump(site_config(root, docs, site), allow_unicode=True), encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    with log_file.open("w") as log:
+        server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "-f", str(config_file), "-a", f"127.0.0.1:{port}"],
+                                  cwd=config_file.parent, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        try:
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
+
+
 def test_dirty_serve_shows_each_change_everywhere_and_keeps_the_search_index_whole(tmp_path):
     root = make_knowledge_base(tmp_path / "repo")
-    config = site_config(root, docs_copy(root / "docs"), tmp_path / "site")
-    config_file = root / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "-f", str(config_file), "-a", f"127.0.0.1:{port}"],
-                              cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    try:
+    with dirty_serve(root, docs_copy(root / "docs"), tmp_path / "site", root / "mkdocs.yml", tmp_path / "serve.log") as base:
         actor = base + "actors/river-brigade/"
         assert wait_for(lambda: "River Brigade" in fetch(actor), 120), "the served site never came up"
         assert wait_for(lambda: "actors/river-brigade/" in search_pages(base))
@@ -95,10 +106,6 @@ def test_dirty_serve_shows_each_change_everywhere_and_keeps_the_search_index_who
                         and "recommendations/resume-talks/" not in search_pages(base))
         served = (tmp_path / "serve.log").read_text(encoding="utf-8")
         assert "Traceback" not in served and "A 'dirty' build is being performed" in served
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
-        log.close()
 
 
 def test_serve_in_a_repository_shows_uncommitted_edits_and_each_new_commit_in_the_history(tmp_path):
@@ -106,16 +113,7 @@ def test_serve_in_a_repository_shows_uncommitted_edits_and_each_new_commit_in_th
 
     root = tmp_path / "repo"
     make_history_repo(root)
-    config = site_config(root, docs_copy(tmp_path / "docs"), tmp_path / "site")
-    config_file = tmp_path / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "-f", str(config_file), "-a", f"127.0.0.1:{port}"],
-                              cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    try:
+    with dirty_serve(root, docs_copy(tmp_path / "docs"), tmp_path / "site", tmp_path / "mkdocs.yml", tmp_path / "serve.log") as base:
         changes = base + "changes/"
         assert wait_for(lambda: "Withdraw the talks recommendation" in fetch(changes), 120), "the served site never came up"
 
@@ -139,7 +137,3 @@ def test_serve_in_a_repository_shows_uncommitted_edits_and_each_new_commit_in_th
                         encoding="utf-8")
         assert wait_for(lambda: "Northern Republic" in fetch(changes)), "/changes/ names the entry by its old name"
         assert "Traceback" not in (tmp_path / "serve.log").read_text(encoding="utf-8")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
-        log.close()
