@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..core import urls as paths
@@ -73,10 +74,15 @@ def xml_text(element: ET.Element) -> str:
     return "".join(out)
 
 
+_ATTRIBUTE_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+"""Beyond &, < and >, what ElementTree escapes in an attribute: line breaks and tabs as character
+references, so that an XML reader, which normalises whitespace in attributes, keeps them."""
+
+
 def _write(element: ET.Element, indentation: str, out: list[str]) -> None:
     out.append("<" + element.tag)
     for name, value in element.items():
-        out.append(f' {name}="{_attribute(value)}"')
+        out.append(f' {name}="{escape(value, _ATTRIBUTE_ENTITIES)}"')
     if len(element):
         inner = indentation + "  "
         out.append(">")
@@ -85,30 +91,9 @@ def _write(element: ET.Element, indentation: str, out: list[str]) -> None:
             _write(child, inner, out)
         out.append(f"{indentation}</{element.tag}>")
     elif element.text:
-        out.append(f">{_character_data(element.text)}</{element.tag}>")
+        out.append(f">{escape(element.text)}</{element.tag}>")  # &, < and >, as ElementTree escapes text
     else:
         out.append(" />")
-
-
-def _character_data(text: str) -> str:
-    """Text escaped as ElementTree escapes it."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
-
-
-def _attribute(value: str) -> str:
-    """An attribute's value escaped as ElementTree escapes it: line breaks and tabs as character
-    references, so that an XML reader, which normalises whitespace in attributes, keeps them."""
-    value = _character_data(value)
-    for char, reference in (('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;")):
-        if char in value:
-            value = value.replace(char, reference)
-    return value
 
 
 def _entry(entity: Entity, entry_id: str, title: str, updated: str, summary: str,
