@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import VALID
+from kbgen.core import urls, vocab
 from kbgen.pipeline import check_knowledge_base, render_site
 from kbgen.runtime import ONE_PROCESS, FileMemo
 
@@ -89,8 +90,15 @@ def apply(state: dict, data, counter: list[int]) -> str:
     ids = lambda folder: sorted(i for f, i in state if f == folder)  # noqa: E731
     counter[0] += 1
     fresh = f"entry-{counter[0]}"
-    kind = data.draw(st.sampled_from(["title", "summary", "date", "tags", "participant", "add-actor", "add-event",
-                                      "delete", "rename"]))
+    kind = data.draw(st.sampled_from(["title", "summary", "prose", "date", "tags", "participant", "add-actor",
+                                      "add-event", "delete", "rename"]))
+    if kind == "prose":  # the prose that only an entry's own page shows, besides its summary
+        key, field = data.draw(st.sampled_from([(("recommendations", "resume-talks"), "rationale"),
+                                                (("recommendations", "resume-talks"), "risks"),
+                                                (("sources", "field-report"), "notes")]))
+        if key in state:
+            state[key][field] = f"A {data.draw(st.sampled_from(WORDS)).lower()} {field}, edit {counter[0]}."
+        return f"{kind} {field} of {key}"
     if kind in ("title", "summary", "tags"):
         key = data.draw(st.sampled_from(sorted(k for k in state if k[0] != "sources")))
         entry = state[key]
@@ -192,6 +200,25 @@ def test_an_unchanged_knowledge_base_renders_nothing_again_and_an_edit_only_what
     assert 0 < pages.computed - again < len(after)
     assert "Border conflict" in after["events/border-war.md"] and "Border conflict" in after["events/border-post-attack.md"]
     assert after["recommendations/resume-talks.md"] == first["recommendations/resume-talks.md"]
+
+
+def test_a_summary_edit_renders_again_its_own_page_and_json_and_the_files_of_every_entry_but_not_the_pages_naming_it(tmp_path):
+    """Other pages show an entry by its title, dates and links, never by its prose: the event's
+    participants, its part, and the index and tag pages listing it are not rendered again."""
+    root = tmp_path / "kb"
+    shutil.copytree(VALID, root)
+    parsed, pages = FileMemo(), FileMemo()
+    first = build(root, parsed, pages)
+    file = root / "entities/events/border-war.yml"
+    file.write_text(file.read_text(encoding="utf-8").replace("summary: ", "summary: Revised. ", 1), encoding="utf-8")
+    again = pages.computed
+    after = build(root, parsed, pages)
+    changed = {path for path in after if after[path] != first[path]}
+    assert {"events/border-war.md", "events/border-war.json", "data/kb.json", "events.atom"} <= changed
+    assert not changed & {"events/border-post-attack.md", "actors/northland.md", "actors/southland.md"}
+    # What may be rendered again without changing: the other files that show every entry's prose.
+    showing_prose = {urls.entity_table(t) for t in vocab.ENTITY_TYPES} | {urls.feed("events"), urls.feed("recommendations")}
+    assert pages.computed - again <= len(changed | showing_prose)
 
 
 def test_with_history_an_unchanged_repository_renders_nothing_again_and_a_new_commit_equals_a_clean_build(tmp_path):

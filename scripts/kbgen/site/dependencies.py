@@ -5,22 +5,31 @@ A file is a pure function of its record (and of the templates and build options,
 for every file of a build): two builds whose records of a file are equal render it the same,
 so a rebuild renders again only the files whose record changed (:mod:`kbgen.runtime` keeps
 the earlier contents). A record is a tuple of ``(what, version)`` pairs: an entity as
-``"type/id"`` with its :meth:`~kbgen.link.KnowledgeBase.version`, or a named value with
-the value itself.
+``"type/id"`` with a version of it, or a named value with the value itself.
+
+An entity is read at one of two versions. Its own page, its JSON and the data files show all of
+it (:meth:`~kbgen.link.KnowledgeBase.version`); every other page shows it by its title, dates,
+kind, tags, links and citations, never by its prose (:data:`OWN_PAGE_FIELDS`), so those read the
+version of the rest (:meth:`Records.shown`): a new summary renders again its own page, not the
+hundreds of pages that name its entity.
 
 What each kind of file reads (the templates and exporters they run):
 
-- an entity's page, its JSON and its redirects: the entity, every entity it names (their
-  titles, names and dates are on the page), every entity that names it (backlinks, the
-  timeline and the neighbourhood graph are made of those), its last-updated date and, for a
-  source, its archived text;
-- a page of a section index or of a tag: the entities it lists, every entity they name (an
-  event's line names its participants, a recommendation's group its addressee), the outline
-  of the index around it (its own, its parent's, its siblings' and children's titles, labels,
-  paths and counts) and, for a tag, its description;
-- the whole-graph page, the tags page, a one-page section index and the data files (kb.json,
-  the CSV tables, STIX, the feeds): everything (:func:`everything`);
-- the vocabularies page and the JSON Schemas: nothing from the knowledge base (an empty record).
+- an entity's page and its JSON: all of the entity, what is shown of every entity it names
+  (their titles, names and dates are on the page) and of every entity that names it
+  (backlinks, the timeline and the neighbourhood graph are made of those), its last-updated
+  date and, for a source, its archived text;
+- a redirect: what is shown of the entity it sends readers to, and the former id;
+- a page of a section index or of a tag: what is shown of the entities it lists and of every
+  entity they name (an event's line names its participants, a recommendation's group its
+  addressee), the outline of the index around it (its own, its parent's, its siblings' and
+  children's titles, labels, paths and counts) and, for a tag, its description;
+- the whole-graph page, the tags page, a one-page section index, ``/changes/`` and the pages of
+  deleted entries: what is shown of every entity, and the tags (:meth:`Records.everything_shown`);
+- the data files (kb.json, the CSV tables, STIX, the feeds of entries): all of everything
+  (:meth:`Records.everything`), the archives included;
+- the vocabularies page, the JSON Schemas and the feed of changes (which reads only the history,
+  part of every file's context): nothing from the knowledge base (an empty record).
 """
 
 from __future__ import annotations
@@ -35,61 +44,95 @@ from .indexes import IndexPage
 
 Record = tuple[tuple[str, str], ...]
 
-
-def _entity_part(kb: KnowledgeBase, type_: str, id_: str) -> tuple[str, str]:
-    return (f"{type_}/{id_}", kb.version(type_, id_))
-
-
-def everything(kb: KnowledgeBase) -> Record:
-    """A record that changes with any entity, the tags or the archives: one digest of them all."""
-    hasher = hashlib.blake2b(digest_size=16)
-    for type_ in vocab.ENTITY_TYPES:
-        for id_ in kb.entities[type_]:
-            hasher.update(f"{type_}/{id_}={kb.version(type_, id_)}\n".encode("utf-8"))
-    for tag, description in kb.tags.items():
-        hasher.update(f"tag {tag}={description}\n".encode("utf-8"))
-    for source_id, text in sorted(kb.archives.items()):
-        hasher.update(f"archive {source_id}\n".encode("utf-8"))
-        hasher.update(text.encode("utf-8"))
-    return (("everything", hasher.hexdigest()),)
+OWN_PAGE_FIELDS = frozenset({"summary", "rationale", "risks", "notes"})
+"""An entity's prose: shown on its own page, in its JSON and in the data files, and nowhere else.
+A template that shows one of these for another entity than the page's own must drop it from here."""
 
 
-def _with_neighbours(kb: KnowledgeBase, entities: Iterable[Entity], *, referrers: bool) -> list[tuple[str, str]]:
-    keys: dict[tuple[str, str], None] = {}
-    for entity in entities:
-        keys[(entity.type, entity.id)] = None
-        for ref in kb.references(entity):
-            if ref.target_id in kb.entities[ref.target_type]:
-                keys[(ref.target_type, ref.target_id)] = None
-        if referrers:
-            for link in kb.referenced_by.get((entity.type, entity.id), []):
-                keys[(link.entity.type, link.entity.id)] = None
-    return [_entity_part(kb, *key) for key in keys]
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def entity_record(kb: KnowledgeBase, entity: Entity, updated: str = "") -> Record:
-    """What an entity's page (and its JSON, and its redirects) reads."""
-    parts = _with_neighbours(kb, [entity], referrers=True)
-    parts.append(("updated", updated))
-    if entity.type == "source":
-        text = kb.archives.get(entity.id)
-        parts.append(("archive", "" if text is None else hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()))
-    return tuple(parts)
+class Records:
+    """The records of one knowledge base's files; each entity's shown version is worked out once."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._shown: dict[tuple[str, str], str] = {}
+        self._everything: dict[bool, Record] = {}
+
+    def shown(self, type_: str, id_: str) -> str:
+        """What changes whenever what other pages show of ``type_``/``id_`` changes: all its fields but
+        its prose."""
+        key = (type_, id_)
+        if key not in self._shown:
+            self._shown[key] = _digest(self.kb.get(type_, id_).model_dump_json(exclude=OWN_PAGE_FIELDS))
+        return self._shown[key]
+
+    def _everything_of(self, whole: bool) -> Record:
+        if whole not in self._everything:
+            kb, version = self.kb, (self.kb.version if whole else self.shown)
+            hasher = hashlib.blake2b(digest_size=16)
+            for type_ in vocab.ENTITY_TYPES:
+                for id_ in kb.entities[type_]:
+                    hasher.update(f"{type_}/{id_}={version(type_, id_)}\n".encode("utf-8"))
+            for tag, description in kb.tags.items():
+                hasher.update(f"tag {tag}={description}\n".encode("utf-8"))
+            if whole:
+                for source_id, text in sorted(kb.archives.items()):
+                    hasher.update(f"archive {source_id}\n".encode("utf-8"))
+                    hasher.update(text.encode("utf-8"))
+            self._everything[whole] = (("everything" if whole else "everything shown", hasher.hexdigest()),)
+        return self._everything[whole]
+
+    def everything(self) -> Record:
+        """A record that changes with any entity, the tags or the archives: one digest of them all."""
+        return self._everything_of(True)
+
+    def everything_shown(self) -> Record:
+        """A record that changes with what other pages show of any entity, or with the tags."""
+        return self._everything_of(False)
+
+    def _shown_around(self, entities: Iterable[Entity], *, referrers: bool) -> list[tuple[str, str]]:
+        kb = self.kb
+        keys: dict[tuple[str, str], None] = {}
+        for entity in entities:
+            keys[(entity.type, entity.id)] = None
+            for ref in kb.references(entity):
+                if ref.target_id in kb.entities[ref.target_type]:
+                    keys[(ref.target_type, ref.target_id)] = None
+            if referrers:
+                for link in kb.referenced_by.get((entity.type, entity.id), []):
+                    keys[(link.entity.type, link.entity.id)] = None
+        return [(f"{type_}/{id_}", self.shown(type_, id_)) for type_, id_ in keys]
+
+    def entity(self, entity: Entity, updated: str = "") -> Record:
+        """What an entity's page (and its JSON) reads."""
+        parts = [("entity", self.kb.version(entity.type, entity.id))]
+        parts += self._shown_around([entity], referrers=True)
+        parts.append(("updated", updated))
+        if entity.type == "source":
+            text = self.kb.archives.get(entity.id)
+            parts.append(("archive", "" if text is None else _digest(text)))
+        return tuple(parts)
+
+    def redirect(self, entity: Entity, former: str) -> Record:
+        """What the redirect from ``entity``'s former id ``former`` reads."""
+        return ((f"{entity.type}/{entity.id}", self.shown(entity.type, entity.id)), ("former", former))
+
+    def index(self, page: IndexPage, description: Optional[str] = None) -> Record:
+        """What a page of a split section index or of a tag reads."""
+        parts = self._shown_around(page.entities, referrers=False)
+        grandparent = page.parent.parent if page.parent is not None else None
+        parts += [("page", _outline(page)), ("parent", _outline(page.parent)), ("grandparent", _outline(grandparent)),
+                  ("previous", _outline(page.previous)), ("next", _outline(page.next))]
+        parts += [("child", _outline(child)) for child in page.children]
+        if description is not None:
+            parts.append(("description", description))
+        return tuple(parts)
 
 
 def _outline(page: Optional[IndexPage]) -> str:
     if page is None:
         return ""
     return repr((page.path, page.title, page.label, page.grouping, page.breakdown, len(page.entities)))
-
-
-def index_record(kb: KnowledgeBase, page: IndexPage, description: Optional[str] = None) -> Record:
-    """What a page of a split section index or of a tag reads."""
-    parts = _with_neighbours(kb, page.entities, referrers=False)
-    grandparent = page.parent.parent if page.parent is not None else None
-    parts += [("page", _outline(page)), ("parent", _outline(page.parent)), ("grandparent", _outline(grandparent)),
-              ("previous", _outline(page.previous)), ("next", _outline(page.next))]
-    parts += [("child", _outline(child)) for child in page.children]
-    if description is not None:
-        parts.append(("description", description))
-    return tuple(parts)

@@ -8,7 +8,6 @@ generate`` writes the same files to disk for any Markdown site generator.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -72,7 +71,7 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     """
     env = make_environment(templates, urls, site_name, bytecode_cache)
     last_updated = last_updated or {}
-    everything = functools.cache(partial(dependencies.everything, kb))
+    reads = dependencies.Records(kb)
     history = history or History(False, "History was not read for this build.")
 
     def entity_page(entity: Entity) -> PlannedFile:
@@ -95,27 +94,32 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
 
         def record() -> dependencies.Record:
             if key not in made:
-                made[key] = dependencies.entity_record(kb, entity, updated)
+                made[key] = reads.entity(entity, updated)
             return made[key]
         return record
 
     files: list[PlannedFile] = []
     for type_ in vocab.ENTITY_TYPES:
-        files += index_pages(kb, env, type_, index_page_entries, everything)
+        files += index_pages(kb, env, type_, index_page_entries, reads)
         files += [entity_page(entity) for entity in kb.all(type_)]
     for name in ("graph", "tags"):
-        files.append(PlannedFile(f"{name}.md", rendering(env, f"{name}.md.j2", page=f"{name}.md", kb=kb), inputs=everything))
-    files += tag_pages(kb, env, index_page_entries)
-    files += redirect_pages(kb, env, urls)
-    files += history_pages(kb, env, history, urls, site_name, everything)
+        files.append(PlannedFile(f"{name}.md", rendering(env, f"{name}.md.j2", page=f"{name}.md", kb=kb),
+                                 inputs=reads.everything_shown))
+    files += tag_pages(kb, env, index_page_entries, reads)
+    files += redirect_pages(kb, env, urls, reads)
+    files += history_pages(kb, env, history, urls, site_name, reads)
     schema_paths = {**{t: paths.schema_file(schema_path(t)) for t in vocab.ENTITY_TYPES}, "tags": paths.schema_file(TAGS_SCHEMA)}
     files.append(PlannedFile(paths.VOCABULARIES, lambda: env.get_template("vocabularies.md.j2").render(
         page=paths.VOCABULARIES, schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES}, schema_files=schema_paths),
         inputs=tuple))
     files += [PlannedFile(paths.schema_file(name), write, inputs=tuple) for name, write in schema_files().items()]
-    # A data file reads every entity, but one entity's JSON reads what its page reads.
+    # A data file reads every entity, but one entity's JSON reads what its page reads, the tables of
+    # links, citations and claims show no prose, and kb.json's schema reads nothing.
     entity_data = {paths.entity_data(t, e.id): e for t in vocab.ENTITY_TYPES for e in kb.all(t)}
-    files += [PlannedFile(path, render, inputs=records(entity_data[path]) if path in entity_data else everything)
+    data_reads = {paths.KB_SCHEMA: tuple, paths.RELATIONS_TABLE: reads.everything_shown,
+                  paths.CITATIONS_TABLE: reads.everything_shown, paths.CLAIMS_TABLE: reads.everything_shown}
+    files += [PlannedFile(path, render, inputs=records(entity_data[path]) if path in entity_data
+                          else data_reads.get(path, reads.everything))
               for path, render in data_files(kb, urls, site_name)]
     return files
 
@@ -127,7 +131,7 @@ def rendering(env: Environment, template: str, **context: Any) -> Callable[[], s
 
 
 def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int,
-                everything: Optional[Callable[[], dependencies.Record]] = None) -> list[PlannedFile]:
+                reads: dependencies.Records) -> list[PlannedFile]:
     """A section's index: one page while it lists at most ``limit`` entities, else the split pages."""
     entities = [entity for entity in kb.all(type_) if entity.retired is None]
     retired = rendering(env, "retired-entries.md.j2", page=paths.section_index(type_), kb=kb, type=type_,
@@ -136,11 +140,12 @@ def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int,
     if split is None:
         path = paths.section_index(type_)
         return [PlannedFile(path, _followed_by(rendering(env, f"{vocab.FOLDERS[type_]}-index.md.j2", page=path, kb=kb,
-                                                         type=type_, entities=entities), retired), inputs=everything)]
+                                                         type=type_, entities=entities), retired),
+                            inputs=reads.everything_shown)]
     # The section's first page also lists its retired entries: it reads them all.
     return [PlannedFile(page.path, _followed_by(rendering(env, "index-page.md.j2", page=page.path, index=page, kb=kb, type=type_),
                                                 retired if page.path == paths.section_index(type_) else None),
-                        inputs=everything if page.path == paths.section_index(type_) else partial(dependencies.index_record, kb, page))
+                        inputs=reads.everything_shown if page.path == paths.section_index(type_) else partial(reads.index, page))
             for page in indexes.pages(split)]
 
 
@@ -149,7 +154,8 @@ def _followed_by(render: Callable[[], str], after: Optional[Callable[[], str]]) 
     return render if after is None else (lambda: render() + after())
 
 
-def tag_pages(kb: KnowledgeBase, env: Environment, limit: int) -> list[PlannedFile]:
+def tag_pages(kb: KnowledgeBase, env: Environment, limit: int,
+              reads: dependencies.Records) -> list[PlannedFile]:
     """Each tag's page of its entries (a tag no entity carries has none), split like a section
     index above ``limit`` entries (:func:`kbgen.site.indexes.tag_index`)."""
     files = []
@@ -158,12 +164,13 @@ def tag_pages(kb: KnowledgeBase, env: Environment, limit: int) -> list[PlannedFi
         if tagged:
             files += [PlannedFile(page.path, rendering(env, "tag-page.md.j2", page=page.path, index=page, kb=kb,
                                                        description=description),
-                                   inputs=partial(dependencies.index_record, kb, page, description))
+                                   inputs=partial(reads.index, page, description))
                       for page in indexes.pages(indexes.tag_index(tag, tagged, limit))]
     return files
 
 
-def redirect_pages(kb: KnowledgeBase, env: Environment, urls: Urls) -> list[PlannedFile]:
+def redirect_pages(kb: KnowledgeBase, env: Environment, urls: Urls,
+                   reads: dependencies.Records) -> list[PlannedFile]:
     """A small HTML page at each former id's address that sends readers (and search engines) to the new page."""
     pages = []
     for type_ in vocab.ENTITY_TYPES:
@@ -172,28 +179,28 @@ def redirect_pages(kb: KnowledgeBase, env: Environment, urls: Urls) -> list[Plan
                 path, target = urls.redirect(type_, former, entity.id)
                 pages.append(PlannedFile(path, rendering(
                     env, "redirect.html.j2", target=Markup(escape(target)), title=Markup(escape(entity.title))),
-                    inputs=partial(lambda e, former: ((f"{e.type}/{e.id}", kb.version(e.type, e.id)), ("former", former)),
-                                   entity, former)))
+                    inputs=partial(reads.redirect, entity, former)))
     return pages
 
 
 def history_pages(kb: KnowledgeBase, env: Environment, history: History, urls: Urls, site_name: Optional[str],
-                  everything: Optional[Callable[[], dependencies.Record]] = None) -> list[PlannedFile]:
+                  reads: dependencies.Records) -> list[PlannedFile]:
     """``/changes/`` (by day, then by commit), its feed, and a page at each deleted entry's old address.
-    Each reads the history (part of every file's context) and the names of the entries it links to."""
+    Each reads the history (part of every file's context); the pages read the names of the entries
+    they link to too."""
     days: dict[str, list] = {}
     for commit, changes in history.recent:
         if changes:
             days.setdefault(commit.day, []).append((commit, changes))
     files = [PlannedFile(paths.CHANGES, rendering(env, "changes.md.j2", page=paths.CHANGES, kb=kb, history=history,
                                                   days=list(days.items()), shown=CHANGES_SHOWN_PER_COMMIT),
-                         inputs=everything),
-             PlannedFile(paths.feed("changes"), lambda: changes_feed(history, urls, site_name), inputs=everything)]
+                         inputs=reads.everything_shown),
+             PlannedFile(paths.feed("changes"), lambda: changes_feed(history, urls, site_name), inputs=tuple)]
     taken = {paths.entity_page(t, e.id) for t in vocab.ENTITY_TYPES for e in kb.all(t)}
     taken |= {paths.entity_page(t, former) for t in vocab.ENTITY_TYPES for e in kb.all(t) for former in e.former_ids}
     for tombstone in history.tombstones:
         if tombstone.page not in taken:
             taken.add(tombstone.page)
             files.append(PlannedFile(tombstone.page, rendering(env, "tombstone.md.j2", page=tombstone.page, kb=kb,
-                                                               tombstone=tombstone), inputs=everything))
+                                                               tombstone=tombstone), inputs=reads.everything_shown))
     return files
