@@ -25,12 +25,13 @@ import concurrent.futures
 import gc
 import hashlib
 import multiprocessing
+import operator
 import os
 import sys
 import threading
 import traceback
 from contextlib import contextmanager
-from typing import Callable, Generic, Hashable, Iterator, Optional, Sequence, TypeVar
+from typing import Any, Callable, Generic, Hashable, Iterator, Optional, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -268,17 +269,20 @@ def template_code():
     return _template_code
 
 
-def render_with_memo(files: Sequence, memo: FileMemo, context: str = "") -> list[str]:
+def render_with_memo(files: Sequence, memo: FileMemo, context: str = "",
+                     rendering: Callable[[Any], Callable[[], str]] = operator.attrgetter("render")) -> list[str]:
     """Each file's content, in order: the one kept in ``memo`` when the file's dependency record
     (what its ``inputs()`` gives) and ``context`` (the templates and options, the same for every file) are those
-    of an earlier render, else its ``render()``, kept. A file without a record (``inputs`` None) is
-    always rendered. What no file asked for is dropped (pages that went away).
+    of an earlier render, else what ``rendering(file)`` (its ``render``) returns, kept. A file without a
+    record (``inputs`` None) is always rendered. What no file asked for is dropped (pages that went away).
 
     The files to render are rendered as :func:`run_all` renders them: by a forked worker too on the
     first build of ``mkdocs serve``, before its server thread starts, and in this process after."""
-    keys = [None if file.inputs is None else (file.path, memo.digest(context, repr(file.inputs()))) for file in files]
+    # A record is a tuple of strings: it is its own key (hashed and compared by the dict), not a digest of it.
+    context_digest = memo.digest(context)
+    keys = [None if file.inputs is None else (file.path, context_digest, file.inputs()) for file in files]
     missing = [position for position, key in enumerate(keys) if key is None or key not in memo]
-    rendered = dict(zip(missing, run_all([files[position].render for position in missing])))
+    rendered = dict(zip(missing, run_all([rendering(files[position]) for position in missing])))
     contents = [rendered[position] if key is None else memo.get(key, lambda: rendered[position])
                 for position, key in enumerate(keys)]
     memo.forget_unused()

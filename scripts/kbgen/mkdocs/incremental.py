@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Optional
+from typing import Collection, Optional
 
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
 
@@ -37,9 +37,14 @@ class GeneratedFile(File):
         return self.changed or not os.path.isfile(self.abs_dest_path)
 
 
-def remove_stale(previous: dict[str, str], current: set[str]) -> None:
-    """Delete each output path in ``previous`` (source path -> output written) that no current file writes."""
-    for dest in set(previous.values()) - current:
+def remove_stale(previous: dict[str, str], generated: Collection[str], files: Files) -> None:
+    """Delete each output in ``previous`` (source path -> output written) of a generated file that is
+    gone (not in ``generated``), unless a current file writes the same output."""
+    gone = [dest for path, dest in previous.items() if path not in generated]
+    if not gone:
+        return  # the usual edit: no file went away, and no output path need be worked out
+    current = {file.abs_dest_path for file in files}
+    for dest in set(gone) - current:
         try:
             os.remove(dest)
         except FileNotFoundError:

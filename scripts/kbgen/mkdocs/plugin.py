@@ -17,7 +17,6 @@ content changed (:mod:`kbgen.mkdocs.incremental`).
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import posixpath
@@ -155,8 +154,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def _serve_files(self, files: Files, config, plan, context: str) -> Files:
         """Under ``mkdocs serve``: every generated file with its content, each marked changed or not."""
-        contents = self._rendered(lambda: runtime.render_with_memo(
-            [dataclasses.replace(planned, render=located(planned)) for planned in plan], self.pages, context))
+        contents = self._rendered(lambda: runtime.render_with_memo(plan, self.pages, context, rendering=located))
         self.building = {}
         written = set(files.src_uris)  # the docs folder's own files
         edit_uri = self._edit_uris(config)
@@ -173,7 +171,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             for path in pagefind.ASSETS:
                 files.append(File.generated(config, path, content=pagefind.asset_text(path)))
         if self.dirty:
-            incremental.remove_stale(self.outputs, {file.abs_dest_path for file in files})
+            incremental.remove_stale(self.outputs, self.building, files)
         self.files = files
         return files
 
