@@ -247,6 +247,18 @@ def test_with_history_an_unchanged_repository_renders_nothing_again_and_a_new_co
     assert after == build_with_history()  # a clean build of the new commit
     assert "Rename the River Brigade" in after["changes.md"] and after["changes.md"] != first["changes.md"]
 
+    # A commit is shown in the History section of the entries it changed, and in /changes/ and its
+    # feed: the files that show neither it nor what it changed are not rendered again.
+    file.write_text(file.read_text(encoding="utf-8").replace("summary: ", "summary: Revised. ", 1), encoding="utf-8")
+    git(root, "commit", "--quiet", "-am", "Revise the brigade's summary", day=21)
+    before = pages.computed
+    revised = build_with_history(parsed, pages)
+    assert revised == build_with_history()
+    changed = {path for path in revised if revised[path] != after[path]}
+    assert {"actors/river-brigade.md", "changes.md", "changes.atom"} <= changed
+    showing_prose = {urls.entity_table(t) for t in vocab.ENTITY_TYPES} | {urls.feed("events"), urls.feed("recommendations")}
+    assert pages.computed - before <= len(changed | showing_prose) < len(revised)
+
 
 def test_a_history_fingerprint_is_the_same_for_the_same_commits_and_changes_with_each_commit(tmp_path):
     from history_repo import git, make_history_repo

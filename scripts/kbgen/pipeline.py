@@ -160,10 +160,11 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None, last_update
 
 def render_context(templates: Optional[Path] = None, **options) -> str:
     """What every generated file of a build depends on besides its own dependency record: the
-    options of :func:`kbgen.site.plan_site` and the text of every overriding template."""
-    # An option that can say what it holds in a digest (the history) is not written out whole.
-    parts = [repr([(name, value.fingerprint() if hasattr(value, "fingerprint") else value)
-                   for name, value in sorted(options.items(), key=lambda item: item[0])]), str(templates)]
+    options of :func:`kbgen.site.plan_site` and the text of every overriding template. Not the
+    history: the few files that show it have what they show of it in their records, so a new
+    commit or a rename renders again those, not every file."""
+    parts = [repr([(name, value) for name, value in sorted(options.items(), key=lambda item: item[0])
+                   if name != "history"]), str(templates)]
     if templates is not None and Path(templates).is_dir():
         for template in sorted(Path(templates).rglob("*")):
             if template.is_file():

@@ -89,6 +89,15 @@ class History:
     def of(self, entity: Entity) -> list[Change]:
         return self.entries.get((entity.type, entity.id), [])
 
+    def entry_fingerprint(self, entity: Entity) -> str:
+        """A digest of what an entry's page shows of the history (:meth:`of`, with each change's
+        commit): equal while its *History* section stays the same."""
+        hasher = hashlib.blake2b(digest_size=16)
+        for change in self.of(entity):
+            hasher.update(repr((change.commit.hash, change.commit.day, change.commit.subject, change.type, change.id,
+                                change.action, change.page, change.change)).encode("utf-8"))
+        return hasher.hexdigest()
+
     def fingerprint(self) -> str:
         """A digest of everything this history holds, each commit counted once: equal for equal
         histories. (Its ``repr`` would repeat a commit's list of files in each of its changes,

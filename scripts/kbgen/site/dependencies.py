@@ -1,5 +1,5 @@
-"""The dependency record of each generated file: what it reads of the knowledge base, each
-part with the version it was read at.
+"""The dependency record of each generated file: what it reads of the knowledge base (and of its
+history), each part with the version it was read at.
 
 A file is a pure function of its record (and of the templates and build options, the same
 for every file of a build): two builds whose records of a file are equal render it the same,
@@ -18,18 +18,20 @@ What each kind of file reads (the templates and exporters they run):
 - an entity's page and its JSON: all of the entity, what is shown of every entity it names
   (their titles, names and dates are on the page) and of every entity that names it
   (backlinks, the timeline and the neighbourhood graph are made of those), its last-updated
-  date and, for a source, its archived text;
+  date, its changes in the history (:meth:`~kbgen.history.timeline.History.entry_fingerprint`)
+  and, for a source, its archived text;
 - a redirect: what is shown of the entity it sends readers to, and the former id;
 - a page of a section index or of a tag: what is shown of the entities it lists and of every
   entity they name (an event's line names its participants, a recommendation's group its
   addressee), the outline of the index around it (its own, its parent's, its siblings' and
   children's titles, labels, paths and counts) and, for a tag, its description;
-- the whole-graph page, the tags page, a one-page section index, ``/changes/`` and the pages of
-  deleted entries: what is shown of every entity, and the tags (:meth:`Records.everything_shown`);
+- the whole-graph page, the tags page and a one-page section index: what is shown of every
+  entity, and the tags (:meth:`Records.everything_shown`); ``/changes/`` reads that and the whole
+  history, the page of a deleted entry that and its entry in the history, the feed of changes only
+  the history;
 - the data files (kb.json, the CSV tables, STIX, the feeds of entries): all of everything
   (:meth:`Records.everything`), the archives included;
-- the vocabularies page, the JSON Schemas and the feed of changes (which reads only the history,
-  part of every file's context): nothing from the knowledge base (an empty record).
+- the vocabularies page and the JSON Schemas: nothing from the knowledge base (an empty record).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ generate`` writes the same files to disk for any Markdown site generator.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -94,7 +95,7 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
 
         def record() -> dependencies.Record:
             if key not in made:
-                made[key] = reads.entity(entity, updated)
+                made[key] = reads.entity(entity, updated) + (("history", history.entry_fingerprint(entity)),)
             return made[key]
         return record
 
@@ -186,21 +187,24 @@ def redirect_pages(kb: KnowledgeBase, env: Environment, urls: Urls,
 def history_pages(kb: KnowledgeBase, env: Environment, history: History, urls: Urls, site_name: Optional[str],
                   reads: dependencies.Records) -> list[PlannedFile]:
     """``/changes/`` (by day, then by commit), its feed, and a page at each deleted entry's old address.
-    Each reads the history (part of every file's context); the pages read the names of the entries
-    they link to too."""
+    The first two read the whole history, a deleted entry's page its own entry; the pages read the
+    names of the entries they link to too."""
+    whole_history = functools.cache(lambda: (("history", history.fingerprint()),))
+    with_history = lambda: reads.everything_shown() + whole_history()  # noqa: E731
     days: dict[str, list] = {}
     for commit, changes in history.recent:
         if changes:
             days.setdefault(commit.day, []).append((commit, changes))
     files = [PlannedFile(paths.CHANGES, rendering(env, "changes.md.j2", page=paths.CHANGES, kb=kb, history=history,
                                                   days=list(days.items()), shown=CHANGES_SHOWN_PER_COMMIT),
-                         inputs=reads.everything_shown),
-             PlannedFile(paths.feed("changes"), lambda: changes_feed(history, urls, site_name), inputs=tuple)]
+                         inputs=with_history),
+             PlannedFile(paths.feed("changes"), lambda: changes_feed(history, urls, site_name), inputs=whole_history)]
     taken = {paths.entity_page(t, e.id) for t in vocab.ENTITY_TYPES for e in kb.all(t)}
     taken |= {paths.entity_page(t, former) for t in vocab.ENTITY_TYPES for e in kb.all(t) for former in e.former_ids}
     for tombstone in history.tombstones:
         if tombstone.page not in taken:
             taken.add(tombstone.page)
             files.append(PlannedFile(tombstone.page, rendering(env, "tombstone.md.j2", page=tombstone.page, kb=kb,
-                                                               tombstone=tombstone), inputs=reads.everything_shown))
+                                                               tombstone=tombstone),
+                                     inputs=partial(lambda t: reads.everything_shown() + (("tombstone", repr(t)),), tombstone)))
     return files
