@@ -80,11 +80,29 @@ def test_ahead_hands_over_each_value_in_any_order_while_the_worker_makes_them(al
     ahead = runtime.Ahead(jobs, order=list(reversed(range(60))))
     try:
         assert ahead.forked
-        for i in [59, 0, 30, *range(1, 30), *range(31, 59)]:
+        assert ahead.take(59)[1] != parent  # the first the worker makes
+        for i in [0, 30, *range(1, 30), *range(31, 59)]:
             index, pid, text = ahead.take(i)
-            assert index == i and pid != parent and len(text) == i * 40_000
+            assert index == i and len(text) == i * 40_000
         with pytest.raises(KeyError, match="already taken"):
             ahead.take(59)
+    finally:
+        ahead.close()
+    assert multiprocessing.active_children() == []
+
+
+@needs_fork
+def test_the_parent_runs_the_jobs_the_worker_has_not_started_when_it_asks_for_them(alone):
+    parent = os.getpid()
+    jobs = [lambda: (time.sleep(0.05), os.getpid())[1]] * (6 * runtime.Ahead.CHUNK)  # six chunks, 0.8 s each
+    ahead = runtime.Ahead(jobs)
+    try:
+        # The worker's first chunk; meanwhile the next ones were queued for it, but not the last.
+        assert ahead.take(0) != parent
+        last = len(jobs) - 1
+        assert ahead.take(last) == parent and ahead.take(last - 1) == parent
+        rest = [ahead.take(i) for i in range(1, last - 1)]
+        assert parent not in rest[:runtime.Ahead.CHUNK - 1]
     finally:
         ahead.close()
     assert multiprocessing.active_children() == []

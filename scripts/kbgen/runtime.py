@@ -133,21 +133,28 @@ def split_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
 def _run_jobs(indices: Sequence[int]) -> list[tuple[bool, object]]:
     """In a worker: the held jobs at ``indices``, each its value or the exception it raised."""
     (jobs,) = _held
+    return [(ok, _with_traceback(value) if not ok else value) for ok, value in _run_each(jobs, indices)]
+
+
+def _run_each(jobs: Sequence[Callable[[], T]], indices: Sequence[int]) -> list[tuple[bool, object]]:
+    """The jobs at ``indices``, each its value or the exception it raised (raised again when taken)."""
     done: list[tuple[bool, object]] = []
     for index in indices:
         try:
             done.append((True, jobs[index]()))
-        except Exception as error:  # noqa: BLE001 - raised again when the parent takes the job
-            done.append((False, _with_traceback(error)))
+        except Exception as error:  # noqa: BLE001 - raised again when the job is taken
+            done.append((False, error))
     return done
 
 
 class Ahead(Generic[T]):
     """``jobs`` (functions of no arguments) run ahead of need by a forked worker, in ``order``:
     :meth:`take` returns a job's value, waiting for it only if the worker has not reached it
-    yet, so the parent uses the first values while the worker makes the rest. Without a worker
-    (see :func:`forking_helps`), :meth:`take` runs the job itself. A job's exception is raised
-    by :meth:`take` of that job; the other jobs still come."""
+    yet, so the parent uses the first values while the worker makes the rest. A job asked for
+    before the worker started its chunk is run by the parent, with the rest of that chunk: a
+    parent that takes the last jobs first shares the end of the work with the worker. Without a
+    worker (see :func:`forking_helps`), :meth:`take` runs the job itself. A job's exception is
+    raised by :meth:`take` of that job; the other jobs still come."""
 
     CHUNK = 16
     """Jobs sent to the worker at a time: enough to make each round trip worth it, few enough
@@ -157,6 +164,8 @@ class Ahead(Generic[T]):
         self.jobs = jobs
         self._chunks: dict[int, tuple[int, int]] = {}  # job -> (chunk, position in it)
         self._futures: list[concurrent.futures.Future] = []
+        self._chunk_jobs: list[list[int]] = []  # chunk -> its jobs
+        self._run_here: dict[int, list[tuple[bool, object]]] = {}  # chunk -> its results, made by the parent
         self._pool: Optional[concurrent.futures.ProcessPoolExecutor] = None
         if len(jobs) > 1 and forking_helps():
             order = list(range(len(jobs))) if order is None else list(order)
@@ -165,6 +174,7 @@ class Ahead(Generic[T]):
                 chunk = order[start:start + self.CHUNK]
                 for position, index in enumerate(chunk):
                     self._chunks[index] = (len(self._futures), position)
+                self._chunk_jobs.append(chunk)
                 self._futures.append(self._pool.submit(_run_jobs, chunk))
 
     @property
@@ -179,7 +189,10 @@ class Ahead(Generic[T]):
                 raise KeyError(f"job {index} was already taken")
             return self.jobs[index]()
         chunk, position = self._chunks.pop(index)
-        ok, value = self._futures[chunk].result()[position]
+        if chunk not in self._run_here and self._futures[chunk].cancel():  # the worker has not started it
+            self._run_here[chunk] = _run_each(self.jobs, self._chunk_jobs[chunk])
+        done = self._run_here[chunk] if chunk in self._run_here else self._futures[chunk].result()
+        ok, value = done[position]
         if not ok:
             _raise_again(value)  # type: ignore[arg-type]
         return value  # type: ignore[return-value]
@@ -190,7 +203,7 @@ class Ahead(Generic[T]):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-            self._futures, self._chunks = [], {}
+            self._futures, self._chunks, self._chunk_jobs, self._run_here = [], {}, [], {}
 
 
 def run_all(jobs: Sequence[Callable[[], T]]) -> list[T]:

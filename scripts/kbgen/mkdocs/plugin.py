@@ -207,7 +207,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             # The theme's templates, compiled once for the rebuilds of one `mkdocs serve`, as kbgen's are
             # (MkDocs makes a new Jinja environment for each build; Jinja checks each against its source).
             env.bytecode_cache = runtime.template_code()
-        for index, file in self.pending.values():
+        # The last first: the parent renders the files the worker has not reached while it ends the rest.
+        for index, file in reversed(list(self.pending.values())):
             file.content_string = self._rendered(lambda: self.ahead.take(index))
         self._end()
         return env
