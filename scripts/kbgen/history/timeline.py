@@ -94,8 +94,7 @@ class History:
         commit): equal while its *History* section stays the same."""
         hasher = hashlib.blake2b(digest_size=16)
         for change in self.of(entity):
-            hasher.update(repr((change.commit.hash, change.commit.day, change.commit.subject, change.type, change.id,
-                                change.action, change.page, change.change)).encode("utf-8"))
+            hasher.update(repr((_change_key(change), change.commit.day, change.commit.subject)).encode("utf-8"))
         return hasher.hexdigest()
 
     def fingerprint(self) -> str:
@@ -107,7 +106,7 @@ class History:
 
         def change_text(change: Change) -> str:
             commits.setdefault(change.commit.hash, change.commit)
-            return repr((change.commit.hash, change.type, change.id, change.action, change.page, change.change))
+            return repr(_change_key(change))
 
         hasher.update(repr((self.available, self.note, self.commits, self.tombstones)).encode("utf-8"))
         for commit, changes in self.recent:
@@ -145,6 +144,11 @@ def _entity(path: str, raw: Optional[bytes]) -> Optional[Entity]:
         return None
     document = read_file(EntityFile(path, path, *key), raw).document
     return build_entity(document)[0] if document is not None else None
+
+
+def _change_key(change: Change) -> tuple:
+    """A change as the fingerprints read it: its commit by hash, not with the commit's list of files."""
+    return (change.commit.hash, change.type, change.id, change.action, change.page, change.change)
 
 
 def knowledge_base_read(kb: KnowledgeBase) -> str:
