@@ -39,7 +39,8 @@ from __future__ import annotations
 import hashlib
 from typing import Iterable, Optional
 
-from ..core import vocab
+from ..core import urls, vocab
+from ..history.timeline import History, Tombstone
 from ..link import KnowledgeBase
 from ..model import Entity
 from .indexes import IndexPage
@@ -55,13 +56,20 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-class Records:
-    """The records of one knowledge base's files; each entity's shown version is worked out once."""
+_SHOWING_NO_PROSE = frozenset({urls.RELATIONS_TABLE, urls.CITATIONS_TABLE, urls.CLAIMS_TABLE})
+"""The data files that show no entity's prose (the tables of links, citations and claims)."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+
+class Records:
+    """The records of the files of one knowledge base and its history; each is worked out once."""
+
+    def __init__(self, kb: KnowledgeBase, history: History) -> None:
         self.kb = kb
+        self.history = history
         self._shown: dict[tuple[str, str], str] = {}
         self._everything: dict[bool, Record] = {}
+        self._entities: dict[tuple[str, str, str], Record] = {}
+        self._history: Optional[Record] = None
 
     def shown(self, type_: str, id_: str) -> str:
         """What changes whenever what other pages show of ``type_``/``id_`` changes: all its fields but
@@ -109,14 +117,38 @@ class Records:
         return [(f"{type_}/{id_}", self.shown(type_, id_)) for type_, id_ in keys]
 
     def entity(self, entity: Entity, updated: str = "") -> Record:
-        """What an entity's page (and its JSON) reads."""
-        parts = [("entity", self.kb.version(entity.type, entity.id))]
-        parts += self._shown_around([entity], referrers=True)
-        parts.append(("updated", updated))
-        if entity.type == "source":
-            text = self.kb.archives.get(entity.id)
-            parts.append(("archive", "" if text is None else _digest(text)))
-        return tuple(parts)
+        """What an entity's page (and its JSON, which reads the same) reads."""
+        key = (entity.type, entity.id, updated)
+        if key not in self._entities:
+            parts = [("entity", self.kb.version(entity.type, entity.id))]
+            parts += self._shown_around([entity], referrers=True)
+            parts.append(("updated", updated))
+            if entity.type == "source":
+                text = self.kb.archives.get(entity.id)
+                parts.append(("archive", "" if text is None else _digest(text)))
+            parts.append(("history", self.history.entry_fingerprint(entity)))
+            self._entities[key] = tuple(parts)
+        return self._entities[key]
+
+    def data_file(self, path: str) -> Record:
+        """What a data file made of every entity reads (kb.json's schema: nothing)."""
+        if path == urls.KB_SCHEMA:
+            return ()
+        return self.everything_shown() if path in _SHOWING_NO_PROSE else self.everything()
+
+    def changes_feed(self) -> Record:
+        """What the feed of changes reads: the whole history."""
+        if self._history is None:
+            self._history = (("history", self.history.fingerprint()),)
+        return self._history
+
+    def changes(self) -> Record:
+        """What ``/changes/`` reads: the whole history, and the names of the entries it links to."""
+        return self.everything_shown() + self.changes_feed()
+
+    def tombstone(self, tombstone: Tombstone) -> Record:
+        """What the page of a deleted entry reads: its entry in the history, and the entry it was renamed to."""
+        return self.everything_shown() + (("tombstone", repr(tombstone)),)
 
     def redirect(self, entity: Entity, former: str) -> Record:
         """What the redirect from ``entity``'s former id ``former`` reads."""

@@ -8,7 +8,6 @@ generate`` writes the same files to disk for any Markdown site generator.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -72,8 +71,8 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     """
     env = make_environment(templates, urls, site_name, bytecode_cache)
     last_updated = last_updated or {}
-    reads = dependencies.Records(kb)
     history = history or History(False, "History was not read for this build.")
+    reads = dependencies.Records(kb, history)
 
     def entity_page(entity: Entity) -> PlannedFile:
         path = paths.entity_page(entity.type, entity.id)
@@ -85,19 +84,7 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
             return env.get_template(f"{entity.type}.md.j2").render(
                 page=path, entity=entity, kb=kb, backlinks=kb.backlinks(entity), updated=updated,
                 history=history.of(entity))
-        return PlannedFile(path, render, source, records(entity, updated))
-
-    made: dict[tuple[str, str, str], dependencies.Record] = {}
-
-    def records(entity: Entity, updated: str = "") -> Callable[[], dependencies.Record]:
-        """An entity's record, made once when first asked for (its page and its JSON read the same)."""
-        key = (entity.type, entity.id, updated)
-
-        def record() -> dependencies.Record:
-            if key not in made:
-                made[key] = reads.entity(entity, updated) + (("history", history.entry_fingerprint(entity)),)
-            return made[key]
-        return record
+        return PlannedFile(path, render, source, partial(reads.entity, entity, updated))
 
     files: list[PlannedFile] = []
     for type_ in vocab.ENTITY_TYPES:
@@ -114,13 +101,10 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
         page=paths.VOCABULARIES, schemas={t: entity_schema(t) for t in vocab.ENTITY_TYPES}, schema_files=schema_paths),
         inputs=tuple))
     files += [PlannedFile(paths.schema_file(name), write, inputs=tuple) for name, write in schema_files().items()]
-    # A data file reads every entity, but one entity's JSON reads what its page reads, the tables of
-    # links, citations and claims show no prose, and kb.json's schema reads nothing.
+    # One entity's JSON reads what its page reads; the other data files are made of every entity.
     entity_data = {paths.entity_data(t, e.id): e for t in vocab.ENTITY_TYPES for e in kb.all(t)}
-    data_reads = {paths.KB_SCHEMA: tuple, paths.RELATIONS_TABLE: reads.everything_shown,
-                  paths.CITATIONS_TABLE: reads.everything_shown, paths.CLAIMS_TABLE: reads.everything_shown}
-    files += [PlannedFile(path, render, inputs=records(entity_data[path]) if path in entity_data
-                          else data_reads.get(path, reads.everything))
+    files += [PlannedFile(path, render, inputs=partial(reads.entity, entity_data[path]) if path in entity_data
+                          else partial(reads.data_file, path))
               for path, render in data_files(kb, urls, site_name)]
     return files
 
@@ -189,16 +173,14 @@ def history_pages(kb: KnowledgeBase, env: Environment, history: History, urls: U
     """``/changes/`` (by day, then by commit), its feed, and a page at each deleted entry's old address.
     The first two read the whole history, a deleted entry's page its own entry; the pages read the
     names of the entries they link to too."""
-    whole_history = functools.cache(lambda: (("history", history.fingerprint()),))
-    with_history = lambda: reads.everything_shown() + whole_history()  # noqa: E731
     days: dict[str, list] = {}
     for commit, changes in history.recent:
         if changes:
             days.setdefault(commit.day, []).append((commit, changes))
     files = [PlannedFile(paths.CHANGES, rendering(env, "changes.md.j2", page=paths.CHANGES, kb=kb, history=history,
                                                   days=list(days.items()), shown=CHANGES_SHOWN_PER_COMMIT),
-                         inputs=with_history),
-             PlannedFile(paths.feed("changes"), lambda: changes_feed(history, urls, site_name), inputs=whole_history)]
+                         inputs=reads.changes),
+             PlannedFile(paths.feed("changes"), lambda: changes_feed(history, urls, site_name), inputs=reads.changes_feed)]
     taken = {paths.entity_page(t, e.id) for t in vocab.ENTITY_TYPES for e in kb.all(t)}
     taken |= {paths.entity_page(t, former) for t in vocab.ENTITY_TYPES for e in kb.all(t) for former in e.former_ids}
     for tombstone in history.tombstones:
@@ -206,5 +188,5 @@ def history_pages(kb: KnowledgeBase, env: Environment, history: History, urls: U
             taken.add(tombstone.page)
             files.append(PlannedFile(tombstone.page, rendering(env, "tombstone.md.j2", page=tombstone.page, kb=kb,
                                                                tombstone=tombstone),
-                                     inputs=partial(lambda t: reads.everything_shown() + (("tombstone", repr(t)),), tombstone)))
+                                     inputs=partial(reads.tombstone, tombstone)))
     return files
