@@ -18,6 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from conftest import serve_directory
+from searching import follow_first, settled
 from sitecheck import pages, url_of
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -151,13 +152,6 @@ def search(page: Page, query: str):
     return results
 
 
-def settled(results, path: str) -> None:
-    """Wait until the first result links to ``path``: typed letter by letter, a query shows the results of
-    its first letters before its own, and on a busy machine a test could read those. A wrong ranking still
-    fails, when the wait ends."""
-    expect(results.first).to_have_attribute("href", re.compile(re.escape(path) + r"(\?h=[^/]*)?$"), timeout=15000)
-
-
 # An actor searched by each of its names and spellings, and the actor's page, which must come first.
 BY_ANY_NAME = [
     ("Kataib Hizballah", "kataib-hezbollah"),
@@ -175,12 +169,10 @@ def test_search_finds_the_actor_first_by_any_name(watched, site_url, query, acto
     page, watch = watched
     page.goto(site_url + "/", wait_until="networkidle")
     results = search(page, query)
-    settled(results, f"/actors/{actor}/")
+    settled(results, f"/actors/{actor}/", within=".md-search-result__list")
     first = urlsplit(results.first.get_attribute("href")).path
     assert first == f"/actors/{actor}/", [urlsplit(r.get_attribute("href")).path for r in results.all()]
-    results.first.click()
-    page.wait_for_load_state("networkidle")  # let the next page finish loading (search worker included)
-    expect(page).to_have_url(re.compile(re.escape(site_url + f"/actors/{actor}/") + r"(\?h=.*)?$"))
+    follow_first(page, results, re.compile(re.escape(site_url + f"/actors/{actor}/") + r"(\?h=.*)?$"))
     assert watch.problems == [], "\n".join(watch.problems)
 
 
@@ -210,12 +202,11 @@ def test_pagefind_finds_the_actor_first_by_any_name(watched, pagefind_url, query
     page, watch = watched
     page.goto(pagefind_url + "/events/", wait_until="networkidle")
     results = pagefind_search(page, query)
-    settled(results, f"/kb/actors/{actor}/")
+    settled(results, f"/kb/actors/{actor}/", within="pagefind-modal")
     assert urlsplit(results.first.get_attribute("href")).path == f"/kb/actors/{actor}/"
     shown = page.locator("pagefind-modal").inner_text()
     assert "¶" not in shown and "Editor guide" not in shown  # the article alone: no heading anchors, no navigation
-    results.first.click()
-    expect(page).to_have_url(pagefind_url + f"/actors/{actor}/")
+    follow_first(page, results, pagefind_url + f"/actors/{actor}/")
     assert watch.problems == [], "\n".join(watch.problems)
 
 
