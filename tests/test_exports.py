@@ -127,6 +127,41 @@ def test_csv_tables_read_back_with_csv_and_pandas(kb):
     assert split_list(actors["river-brigade"]["aliases"]) == ["Liwa al-Nahr", "RB"]
 
 
+@pytest.fixture(scope="module")
+def retired_kb(tmp_path_factory):
+    """The fixture with one actor withdrawn and one event superseded by another."""
+    root = tmp_path_factory.mktemp("retired") / "kb"
+    make_knowledge_base(root)
+    for path, retired in (("entities/actors/river-brigade.yml",
+                           "retired:\n  status: withdrawn\n  reason: The report named another group.\n  date: \"2025-07\"\n"),
+                          ("entities/events/border-post-attack.yml",
+                           "retired:\n  status: superseded\n  reason: Recorded as part of the war.\n  replaced_by: border-war\n")):
+        with (root / path).open("a", encoding="utf-8") as file:
+            file.write(retired)
+    return read_knowledge_base(root)
+
+
+def test_csv_and_stix_say_which_entries_are_retired_why_and_by_what(retired_kb):
+    tables = csv_tables(retired_kb)
+    actors = {r["id"]: r for r in read_table(tables["actors.csv"])}
+    events = {r["id"]: r for r in read_table(tables["events.csv"])}
+    retired = ("retired", "retired_reason", "replaced_by", "retired_date")
+    assert [actors["river-brigade"][c] for c in retired] == ["withdrawn", "The report named another group.", "", "2025-07"]
+    assert [events["border-post-attack"][c] for c in retired] == ["superseded", "Recorded as part of the war.", "border-war", ""]
+    assert [actors["northland"][c] for c in retired] == ["", "", "", ""]  # a standing entry
+
+    text = stix_json(retired_kb)
+    results = validate_string(text, ValidationOptions(version="2.1"))
+    assert results.errors == [] and [str(w) for w in results.warnings if "{401}" in str(w)] == []
+    objects = {o.get("x_kbgen_id"): o for o in json.loads(text)["objects"]}
+    assert objects["actor/river-brigade"]["revoked"] is True
+    assert objects["actor/river-brigade"]["x_kbgen_retired"] == {
+        "status": "withdrawn", "reason": "The report named another group.", "date": "2025-07"}
+    assert objects["event/border-post-attack"]["x_kbgen_retired"]["replaced_by"] == "event/border-war"
+    assert "revoked" not in objects["actor/northland"] and "x_kbgen_retired" not in objects["actor/northland"]
+    assert stix2.parse(text, allow_custom=True).objects  # the OASIS library reads revoked objects too
+
+
 def test_relations_csv_has_every_typed_link_with_dates_and_citations(kb):
     rows = read_table(csv_tables(kb)["relations.csv"])
     expected = [(e.type, e.id, r.target_type, r.target_id) for t in ("actor", "event", "recommendation", "source")

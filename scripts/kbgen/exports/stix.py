@@ -40,6 +40,9 @@ Mapping (also in the README):
   sources differ on (``holds_claims``, ``role_claims``) is graded by its preferred value's
   citations, and has no confidence when none is preferred. The certainty itself is
   ``x_kbgen_certainty``; each external reference's description ends with its Admiralty code ("[B2]").
+- a retired entry's object is ``revoked`` (STIX: its creator no longer considers it valid), and
+  ``x_kbgen_retired`` says its status, reason, replacement and date. A retired source stays
+  in the external references of what cites it.
 - ids: ``<stix-type>--`` + UUIDv5(kbgen namespace, ``<kbgen type>/<id>``); relationships
   UUIDv5 of ``holder type/id relationship-type target type/id``. ``created`` and ``modified``
   are the publication date of the newest source the object cites (1970-01-01 when none):
@@ -66,6 +69,8 @@ PROPERTIES = {
     "x_kbgen_status": "the recommendation's status: " + ", ".join(vocab.RECOMMENDATION_STATUSES),
     "x_kbgen_instruments": "the recommendation's instruments: " + ", ".join(vocab.INSTRUMENTS),
     "x_kbgen_certainty": "how sure the source is that the link holds, an estimative word: " + ", ".join(vocab.CERTAINTIES),
+    "x_kbgen_retired": "why a revoked object's entry was retired: its status (withdrawn or superseded), reason, "
+                       "replaced_by (the replacing entry's type and id) and date (EDTF)",
 }
 
 # STIX 2.1, Part 1, appendix "Confidence Scales": the DNI scale (ICD 203's words) and the
@@ -149,6 +154,17 @@ def stix_id(entity: Entity) -> str:
     return f"{stix_type(entity)}--{stable_uuid(f'{entity.type}/{entity.id}')}"
 
 
+def _retirement(entity: Entity) -> dict[str, str] | None:
+    """A retired entry's ``x_kbgen_retired``: what its ``retired`` field says, in kbgen's words."""
+    retired = entity.retired
+    if retired is None:
+        return None
+    said = {"status": retired.status, "reason": retired.reason,
+            "replaced_by": f"{entity.type}/{retired.replaced_by}" if retired.replaced_by else None,
+            "date": retired.date.text if retired.date else None}
+    return {name: value for name, value in said.items() if value is not None}
+
+
 class _Bundle:
     """The objects of one bundle, and what many of them share, each made once per bundle: an
     entity's STIX id (every relationship naming it repeats it), its timestamp (its own object and
@@ -192,8 +208,9 @@ class _Bundle:
 
     def entity_object(self, entity: Entity, standard: dict[str, Any], custom: dict[str, Any]) -> dict[str, Any]:
         """An entity's object: its standard properties, then its sources, the extension, and kbgen's properties by name."""
-        custom = {**custom, "x_kbgen_id": f"{entity.type}/{entity.id}"}
+        custom = {**custom, "x_kbgen_id": f"{entity.type}/{entity.id}", "x_kbgen_retired": _retirement(entity)}
         return _object(stix_type(entity), self.id(entity), self.when(entity), **standard,
+                       revoked=True if entity.retired else None,  # STIX: no longer considered valid by its creator
                        confidence=credibility_confidence(entity.citations),
                        external_references=self.references(entity.citations) or None, extensions=_EXTENSIONS,
                        **{name: custom[name] for name in sorted(custom) if custom[name] is not None})

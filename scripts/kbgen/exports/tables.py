@@ -95,17 +95,33 @@ def _csv_line(row: list[Any]) -> str:
 
 
 _DATE = ["date", "date_start", "date_end"]
+# Whether the entry is retired (its status: withdrawn or superseded), why, by which entry, since when:
+# a spreadsheet that read only the other columns would take a withdrawn entry for a standing one.
+_RETIRED = ["retired", "retired_reason", "replaced_by", "retired_date"]
 
 COLUMNS = {
-    "actor": ["id", "name", "kind", "aliases", "summary", "tags", "page"],
-    "event": ["id", "title", *_DATE, "kind", "location", "part_of", "summary", "tags", "page", "part_of_certainty"],
+    "actor": ["id", "name", "kind", "aliases", "summary", "tags", "page", *_RETIRED],
+    "event": ["id", "title", *_DATE, "kind", "location", "part_of", "summary", "tags", "page", "part_of_certainty",
+              *_RETIRED],
     "recommendation": ["id", "title", "addressee", "status", "instruments", "concerns", "motivated_by",
-                       "summary", "rationale", "risks", "tags", "page"],
-    "source": ["id", "title", "published", "author", "publisher", "url", "notes", "tags", "page", "reliability"],
+                       "summary", "rationale", "risks", "tags", "page", *_RETIRED],
+    "source": ["id", "title", "published", "author", "publisher", "url", "notes", "tags", "page", "reliability",
+               *_RETIRED],
 }
 
 
+def _retired_columns(entity: Entity) -> list[Any]:
+    retired = entity.retired
+    if retired is None:
+        return ["", "", "", ""]
+    return [retired.status, retired.reason, retired.replaced_by, retired.date.text if retired.date else ""]
+
+
 def _row(entity: Entity, urls: Urls) -> list[Any]:
+    return _own_columns(entity, urls) + _retired_columns(entity)
+
+
+def _own_columns(entity: Entity, urls: Urls) -> list[Any]:
     e, page, tags = entity, urls.page(paths.entity_page(entity.type, entity.id)), join_list(entity.tags)
     if e.type == "actor":
         return [e.id, e.name, e.kind, join_list(e.aliases), e.summary, tags, page]
