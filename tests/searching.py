@@ -25,12 +25,17 @@ _QUIET = """([selector, quiet]) => new Promise(resolve => {
 })"""
 
 
+def quiet(page: Page, within: str = "body") -> None:
+    """Wait until nothing in the element ``within`` has changed for :data:`QUIET_MS`."""
+    page.evaluate(_QUIET, [within, QUIET_MS])
+
+
 def settled(results: Locator, path: str, *, within: str = "body") -> None:
     """Wait until the first result links to ``path`` and the list ``within`` has stopped changing.
     A wrong ranking still fails, when the wait ends."""
     first_is = re.compile(re.escape(path) + r"(\?h=[^/]*)?$")
     expect(results.first).to_have_attribute("href", first_is, timeout=15000)
-    results.page.evaluate(_QUIET, [within, QUIET_MS])
+    quiet(results.page, within)
     expect(results.first).to_have_attribute("href", first_is, timeout=15000)
 
 

@@ -17,8 +17,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from conftest import serve_directory
-from searching import follow_first, settled
+from conftest import docs_copy, make_knowledge_base, mkdocs_build, pagefind_config, serve_directory
+from searching import follow_first, quiet, settled
 from sitecheck import pages, url_of
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -207,6 +207,31 @@ def test_pagefind_finds_the_actor_first_by_any_name(watched, pagefind_url, query
     shown = page.locator("pagefind-modal").inner_text()
     assert "¶" not in shown and "Editor guide" not in shown  # the article alone: no heading anchors, no navigation
     follow_first(page, results, pagefind_url + f"/actors/{actor}/")
+    assert watch.problems == [], "\n".join(watch.problems)
+
+
+@pytest.fixture(scope="module")
+def pagefind_retired_url(tmp_path_factory):
+    """The fixture knowledge base with one actor retired, built with `search: pagefind`."""
+    work = tmp_path_factory.mktemp("pagefind-retired")
+    root = make_knowledge_base(work / "kb")
+    with (root / "entities/actors/river-brigade.yml").open("a", encoding="utf-8") as file:
+        file.write("retired:\n  status: withdrawn\n  reason: The report named another group.\n")
+    result = mkdocs_build(pagefind_config(root, docs_copy(work / "docs"), work / "site"), work)
+    assert result.returncode == 0, result.stderr
+    with serve_directory(work / "site") as url:
+        yield url
+
+
+def test_pagefind_leaves_out_a_retired_entry_as_materials_search_does(watched, pagefind_retired_url):
+    page, watch = watched
+    page.goto(pagefind_retired_url + "/actors/", wait_until="networkidle")
+    results = pagefind_search(page, "Brigade")  # the retired actor's name, which other pages still show
+    expect(page.locator("pagefind-modal")).to_contain_text("results for Brigade", timeout=15000)
+    quiet(page, "pagefind-modal")
+    found = [urlsplit(a.get_attribute("href")).path for a in results.all()]
+    assert "/events/border-post-attack/" in found  # a page that stands and names it is found
+    assert "/actors/river-brigade/" not in found, found
     assert watch.problems == [], "\n".join(watch.problems)
 
 

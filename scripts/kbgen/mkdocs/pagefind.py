@@ -8,7 +8,8 @@ it needs, whatever the site's size (``make bench`` measures both).
 With the option, every page gets Pagefind's own search dialog (its component UI: a
 button in the header, Ctrl+K or ⌘K) and the site is indexed once MkDocs has written it.
 Only each page's article is indexed, not the navigation around it, so an actor's aliases
-and "also searched as" forms find its page as they do with Material's search.
+and "also searched as" forms find its page as they do with Material's search; and the pages
+Material's search leaves out are left out here too.
 """
 
 from __future__ import annotations
@@ -23,8 +24,13 @@ from typing import Optional
 BUNDLE = "pagefind/"
 """Where Pagefind writes its index and scripts, under the site."""
 
-ARTICLE = "article.md-content__inner"
-"""Material's element holding a page's content: all that is indexed."""
+ARTICLE = '<article class="md-content__inner'
+"""The start of Material's element holding a page's content: all that is indexed."""
+
+BODY = "data-pagefind-body"
+"""Marks the element Pagefind indexes. Once any page has it, Pagefind leaves out every page without
+it: so the pages Material's search would leave out (``search: exclude`` in their front matter: a
+retired entry's, a deleted entry's) go unmarked, and Pagefind's index leaves them out too."""
 
 IGNORED = ".headerlink"
 """Within it, what is not text: the '¶' anchors that Markdown's toc extension puts after each heading."""
@@ -67,13 +73,28 @@ def asset_text(site_path: str) -> str:
     return (Path(__file__).parent / "assets" / ASSETS[site_path]).read_text(encoding="utf-8")
 
 
+def searchable(page) -> bool:
+    """Whether a page goes into the index: Material's own rule, its front matter's ``search: exclude``."""
+    search = page.meta.get("search")
+    return not (isinstance(search, dict) and search.get("exclude") is True)
+
+
+def mark_indexed(html: str) -> str:
+    """The page's HTML with its article marked for Pagefind to index.
+
+    Raises RuntimeError when the page has no article of Material's (a theme that is not Material,
+    or a Material release that renamed it): indexing nothing silently would be worse."""
+    if ARTICLE not in html:
+        raise RuntimeError(f"search: pagefind found no {ARTICLE}...> element to index; it needs the Material theme")
+    return html.replace(ARTICLE, f"<article {BODY} class=\"md-content__inner", 1)
+
+
 def index_site(site_dir: str | Path) -> None:
     """Index the built site with Pagefind (its index and scripts go to ``site_dir/pagefind/``).
 
     Raises RuntimeError with Pagefind's own message if it fails."""
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--root-selector", ARTICLE,
-         "--exclude-selectors", IGNORED, "--silent"],
+        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--exclude-selectors", IGNORED, "--silent"],
         capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"Pagefind could not index the site: {(result.stderr or result.stdout).strip()}")

@@ -214,6 +214,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return env
 
     @event_priority(-100)  # after Material's search has written its index
+    def on_post_page(self, output, *, page, config):
+        if self.config.search == "pagefind" and pagefind.searchable(page):
+            try:
+                return pagefind.mark_indexed(output)
+            except RuntimeError as error:
+                raise Abort(f"kbgen: {error}") from None
+        return output
+
     def on_post_build(self, *, config):
         if not self.one_off_build:
             if self.dirty and self.files is not None:
