@@ -213,7 +213,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._end()
         return env
 
-    @event_priority(-100)  # after Material's search has written its index
     def on_post_page(self, output, *, page, config):
         if self.config.search == "pagefind" and pagefind.searchable(page):
             try:
@@ -222,6 +221,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 raise Abort(f"kbgen: {error}") from None
         return output
 
+    @event_priority(-100)  # after Material's search has written its index
     def on_post_build(self, *, config):
         if not self.one_off_build:
             if self.dirty and self.files is not None:
