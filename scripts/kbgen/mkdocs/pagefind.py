@@ -27,6 +27,10 @@ BUNDLE = "pagefind/"
 ARTICLE = '<article class="md-content__inner'
 """The start of Material's element holding a page's content: all that is indexed."""
 
+ROOT = "article.md-content__inner"
+"""The same element as a selector: Pagefind reads nothing outside it (a site built without the
+plugin's marks, such as the benchmark's bare build, is indexed the same way)."""
+
 BODY = "data-pagefind-body"
 """Marks the element Pagefind indexes. Once any page has it, Pagefind leaves out every page without
 it: so the pages Material's search would leave out (``search: exclude`` in their front matter: a
@@ -94,7 +98,8 @@ def index_site(site_dir: str | Path) -> None:
 
     Raises RuntimeError with Pagefind's own message if it fails."""
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--exclude-selectors", IGNORED, "--silent"],
+        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--root-selector", ROOT,
+         "--exclude-selectors", IGNORED, "--silent"],
         capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"Pagefind could not index the site: {(result.stderr or result.stdout).strip()}")
