@@ -90,8 +90,14 @@ def apply(state: dict, data, counter: list[int]) -> str:
     ids = lambda folder: sorted(i for f, i in state if f == folder)  # noqa: E731
     counter[0] += 1
     fresh = f"entry-{counter[0]}"
-    kind = data.draw(st.sampled_from(["title", "summary", "prose", "date", "tags", "participant", "add-actor",
-                                      "add-event", "delete", "rename"]))
+    referenced_now = {ref for entry in state.values() for ref in references(entry)}
+    entries = [k for k in state if k[0] != "sources"]
+    # Only the changes the current knowledge base allows: after deleting every event, no event to redate.
+    possible = {"title": entries, "summary": entries, "prose": True, "date": ids("events"), "tags": entries,
+                "participant": ids("events") and ids("actors"), "add-actor": True, "add-event": ids("actors"),
+                "delete": [k for k in entries if k not in referenced_now],
+                "rename": [k for k in state if k[0] in ("actors", "events")]}
+    kind = data.draw(st.sampled_from([kind for kind, allowed in possible.items() if allowed]))
     if kind == "prose":  # the prose that only an entry's own page shows, besides its summary
         key, field = data.draw(st.sampled_from([(("recommendations", "resume-talks"), "rationale"),
                                                 (("recommendations", "resume-talks"), "risks"),
@@ -121,7 +127,7 @@ def apply(state: dict, data, counter: list[int]) -> str:
     if kind == "add-actor":
         entry = {"name": f"{data.draw(st.sampled_from(WORDS))} Council", "kind": "armed-group",
                  "summary": "A fictional group.", "tags": data.draw(st.lists(st.sampled_from(TAGS), unique=True, max_size=2))}
-        if data.draw(st.booleans()):
+        if ids("actors") and data.draw(st.booleans()):
             entry["relations"] = [{"type": "proxy-of", "actor": data.draw(st.sampled_from(ids("actors")))}]
         entry["citations"] = [{"source": "field-report"}]
         state[("actors", fresh)] = entry
