@@ -90,13 +90,14 @@ def apply(state: dict, data, counter: list[int]) -> str:
     ids = lambda folder: sorted(i for f, i in state if f == folder)  # noqa: E731
     counter[0] += 1
     fresh = f"entry-{counter[0]}"
-    referenced_now = {ref for entry in state.values() for ref in references(entry)}
-    entries = [k for k in state if k[0] != "sources"]
+    entries = sorted(k for k in state if k[0] != "sources")
+    referenced = {ref for entry in state.values() for ref in references(entry)}
+    unreferenced = [k for k in entries if k not in referenced]
+    renamable = sorted(k for k in state if k[0] in ("actors", "events"))
     # Only the changes the current knowledge base allows: after deleting every event, no event to redate.
     possible = {"title": entries, "summary": entries, "prose": True, "date": ids("events"), "tags": entries,
                 "participant": ids("events") and ids("actors"), "add-actor": True, "add-event": ids("actors"),
-                "delete": [k for k in entries if k not in referenced_now],
-                "rename": [k for k in state if k[0] in ("actors", "events")]}
+                "delete": unreferenced, "rename": renamable}
     kind = data.draw(st.sampled_from([kind for kind, allowed in possible.items() if allowed]))
     if kind == "prose":  # the prose that only an entry's own page shows, besides its summary
         key, field = data.draw(st.sampled_from([(("recommendations", "resume-talks"), "rationale"),
@@ -106,7 +107,7 @@ def apply(state: dict, data, counter: list[int]) -> str:
             state[key][field] = f"A {data.draw(st.sampled_from(WORDS)).lower()} {field}, edit {counter[0]}."
         return f"{kind} {field} of {key}"
     if kind in ("title", "summary", "tags"):
-        key = data.draw(st.sampled_from(sorted(k for k in state if k[0] != "sources")))
+        key = data.draw(st.sampled_from(entries))
         entry = state[key]
         if kind == "title":
             entry["name" if key[0] == "actors" else "title"] = f"{data.draw(st.sampled_from(WORDS))} {fresh}"
@@ -140,13 +141,11 @@ def apply(state: dict, data, counter: list[int]) -> str:
             "tags": data.draw(st.lists(st.sampled_from(TAGS), unique=True, max_size=2)),
             "citations": [{"source": "field-report"}]}
         return f"add event {fresh}"
-    referenced = {ref for entry in state.values() for ref in references(entry)}
     if kind == "delete":
-        unreferenced = sorted(k for k in state if k not in referenced and k[0] != "sources")
         key = data.draw(st.sampled_from(unreferenced))
         del state[key]
         return f"delete {key}"
-    key = data.draw(st.sampled_from(sorted(k for k in state if k[0] in ("actors", "events"))))  # rename
+    key = data.draw(st.sampled_from(renamable))  # rename
     entry = state.pop(key)
     entry["former_ids"] = entry.get("former_ids", []) + [key[1]]
     for other in list(state):
