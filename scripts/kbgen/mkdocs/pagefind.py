@@ -36,6 +36,8 @@ BODY = "data-pagefind-body"
 it: so the pages Material's search would leave out (``search: exclude`` in their front matter: a
 retired entry's, a deleted entry's) go unmarked, and Pagefind's index leaves them out too."""
 
+_MARKED = ARTICLE.replace("<article", f"<article {BODY}", 1)
+
 IGNORED = ".headerlink"
 """Within it, what is not text: the '¶' anchors that Markdown's toc extension puts after each heading."""
 
@@ -90,7 +92,7 @@ def mark_indexed(html: str) -> str:
     or a Material release that renamed it): indexing nothing silently would be worse."""
     if ARTICLE not in html:
         raise RuntimeError(f"search: pagefind found no {ARTICLE}...> element to index; it needs the Material theme")
-    return html.replace(ARTICLE, f"<article {BODY} class=\"md-content__inner", 1)
+    return html.replace(ARTICLE, _MARKED, 1)
 
 
 def index_site(site_dir: str | Path) -> None:
