@@ -24,10 +24,13 @@ from typing import Optional
 BUNDLE = "pagefind/"
 """Where Pagefind writes its index and scripts, under the site."""
 
-ARTICLE = '<article class="md-content__inner'
-"""The start of Material's element holding a page's content: all that is indexed."""
+_CONTENT_CLASS = "md-content__inner"
+"""The class of Material's element holding a page's content: all that is indexed."""
 
-ROOT = "article.md-content__inner"
+ARTICLE = f'<article class="{_CONTENT_CLASS}'
+"""The start of that element in a page's HTML."""
+
+ROOT = f"article.{_CONTENT_CLASS}"
 """The same element as a selector: Pagefind reads nothing outside it (a site built without the
 plugin's marks, such as the benchmark's bare build, is indexed the same way)."""
 
