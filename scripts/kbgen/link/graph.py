@@ -18,6 +18,7 @@ from typing import NamedTuple, Optional, Sequence
 from ..core import urls, vocab
 from ..core.problems import Problem, Suggestions
 from ..model import Entity
+from ..model.entities import Participant
 from ..source import LoadedFiles, RawDocument, SourceText
 from .claims import based_on_problems, claim_problems
 from .quotes import unverified_quote_warnings
@@ -48,7 +49,7 @@ class KnowledgeBase:
     warnings: list[Problem] = field(default_factory=list)  # reported, but they do not make it invalid
 
     _sorted: dict[str, list[Entity]] = field(default_factory=dict, repr=False)
-    _participations: Optional[dict[str, list[tuple[Entity, str]]]] = field(default=None, repr=False)
+    _participations: Optional[dict[str, list[tuple[Entity, Participant]]]] = field(default=None, repr=False)
     _references: dict[tuple[str, str], tuple[Reference, ...]] = field(default_factory=dict, repr=False)
     _tagged: Optional[dict[str, list[Entity]]] = field(default=None, repr=False)
 
@@ -74,13 +75,14 @@ class KnowledgeBase:
             self._references[key] = tuple(iter_references(entity))
         return self._references[key]
 
-    def participations(self, actor: Entity) -> list[tuple[Entity, str]]:
-        """The events an actor took part in, by date, each with its role: the actor's timeline."""
+    def participations(self, actor: Entity) -> list[tuple[Entity, Participant]]:
+        """The events an actor took part in, by date, each with the actor's part in it (its role,
+        how certain, its sources): the actor's timeline."""
         if self._participations is None:
-            index: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
+            index: dict[str, list[tuple[Entity, Participant]]] = defaultdict(list)
             for event in self.all("event"):
                 for participant in event.participants:
-                    index[participant.actor].append((event, participant.role))
+                    index[participant.actor].append((event, participant))
             self._participations = dict(index)
         return self._participations.get(actor.id, [])
 

@@ -43,6 +43,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from ..core import urls as paths
 from ..core import vocab
 from ..model import Entity
+from ..model.entities import Participant
 
 DEFAULT_INDEX_PAGE_ENTRIES = 500
 """Entities one index page lists at most: with the longest entry lines (events with their
@@ -377,8 +378,8 @@ def _sequence_order(events: list[Entity]) -> dict[str, int]:
     return depth
 
 
-def actor_timeline(participations: Iterable[tuple[Entity, str]]) -> tuple[list, list]:
-    """An actor's ``(event, role)`` pairs (in date order, ``KnowledgeBase.participations``) as two
+def actor_timeline(participations: Iterable[tuple[Entity, Participant]]) -> tuple[list, list]:
+    """An actor's ``(event, participant)`` pairs (in date order, ``KnowledgeBase.participations``) as two
     lists: the events with a known start, in date order, and those known only by their latest date,
     by that date, which the actor's page lists apart as the section index does."""
     participations = list(participations)
