@@ -1,8 +1,13 @@
 """EDTF dates are shown in words at exactly their precision, and sorted by their bounds."""
 
+import locale
+import shutil
+import subprocess
+
 import pytest
 
 from kbgen.core.dates import DateError, EdtfDate
+from kbgen.site.words import day_in_words
 
 
 @pytest.mark.parametrize("text, words", [
@@ -70,3 +75,26 @@ def test_fast_path_reads_dates_exactly_as_the_edtf_library():
         assert got == expected, text
         accepted += expected is not DateError
     assert accepted > 25  # the comparison covers dates both paths accept, not only refusals (year 0000 is refused)
+
+
+@pytest.fixture
+def german_dates(tmp_path, monkeypatch):
+    """The build's process with its dates set to German, as a host program or a plugin calling
+    ``locale.setlocale`` would leave it (the locale compiled into ``tmp_path``)."""
+    made = shutil.which("localedef") and subprocess.run(
+        ["localedef", "-i", "de_DE", "-f", "UTF-8", str(tmp_path / "de_DE.UTF-8")], capture_output=True)
+    if not made or made.returncode not in (0, 1):  # 1: made, with warnings
+        pytest.skip("this system cannot compile a German locale (glibc's localedef and its locale sources)")
+    monkeypatch.setenv("LOCPATH", str(tmp_path))
+    before = locale.setlocale(locale.LC_TIME)
+    locale.setlocale(locale.LC_TIME, "de_DE.UTF-8")
+    yield
+    locale.setlocale(locale.LC_TIME, before)
+
+
+def test_dates_are_english_whatever_the_locale(german_dates):
+    import calendar
+    assert calendar.month_name[3] == "März"  # the locale took
+    assert EdtfDate.parse("2024-03-22").words == "22 March 2024"
+    assert EdtfDate.parse("/2024-03").words == "by March 2024"
+    assert day_in_words("2025-07-11") == "11 July 2025"

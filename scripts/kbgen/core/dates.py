@@ -29,6 +29,12 @@ most 25 characters) and no date kbgen publishes fails the published schema (a tr
 _EDTF_FORM = re.compile(EDTF_PATTERN)
 
 
+MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+"""Month names by number, as every date on the site is written. Not ``calendar.month_name``,
+which follows the locale the build runs in: the same files must give the same site anywhere."""
+
+
 @dataclass(frozen=True)
 class _Point:
     year: int
@@ -52,7 +58,7 @@ class _Point:
         if self.day:
             parts.append(str(self.day))
         if self.month and with_month:
-            parts.append(calendar.month_name[self.month])
+            parts.append(MONTH_NAMES[self.month])
         if with_year:
             parts.append(str(self.year))
         return " ".join(parts)
@@ -87,7 +93,7 @@ def _point(node) -> _Point:
     if month is not None and not 1 <= month <= 12:
         raise DateError(f"month {month} does not exist (seasons are not supported)")
     if day is not None and day > calendar.monthrange(int(node._year), month)[1]:
-        raise DateError(f"day {day} does not exist in {calendar.month_name[month]} {node._year}")
+        raise DateError(f"day {day} does not exist in {MONTH_NAMES[month]} {node._year}")
     return _Point(int(node._year), month, day, approximate, uncertain)
 
 

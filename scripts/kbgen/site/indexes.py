@@ -33,7 +33,6 @@ by type (``tags/<tag>/events.md``), then by the name's or title's initial
 
 from __future__ import annotations
 
-import calendar
 import string
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -42,6 +41,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from ..core import urls as paths
 from ..core import vocab
+from ..core.dates import MONTH_NAMES
 from ..model import Entity
 from ..model.entities import Participant
 
@@ -142,16 +142,16 @@ def _event_years(events: list[Entity], limit: int) -> list[IndexPage]:
         # Calendar order, the events known only to the year first (the timeline may list
         # them after a few January days: it sorts by the first day a date can mean).
         order = sorted(months, key=lambda month: month or 0)
-        breakdown = tuple(IndexPart(calendar.month_name[month] if month else "Year only", len(months[month]))
+        breakdown = tuple(IndexPart(MONTH_NAMES[month] if month else "Year only", len(months[month]))
                           for month in order)
 
         def by_month(year=year, months=months, order=order) -> list[IndexPage]:
             pages = []
             for month in order:
                 if month:
-                    name = f"{calendar.month_name[month]} {year}"
+                    name = f"{MONTH_NAMES[month]} {year}"
                     pages.append(IndexPage(paths.split_index_page("event", str(year), f"{month:02d}"), f"Events in {name}",
-                                           calendar.month_name[month], tuple(months[month])))
+                                           MONTH_NAMES[month], tuple(months[month])))
                 else:
                     pages.append(IndexPage(paths.split_index_page("event", str(year), "year-only"),
                                            f"Events in {year} known only to the year", "Year only", tuple(months[month])))
@@ -340,7 +340,7 @@ def timeline(events: Iterable[Entity]) -> list[tuple[int, list[tuple[str, list[E
     for event in events:
         if event.date.only_end_known:
             continue
-        month = calendar.month_name[event.date.month] if event.date.month else ""
+        month = MONTH_NAMES[event.date.month] if event.date.month else ""
         years.setdefault(event.date.year, {}).setdefault(month, []).append(event)
     # Year-only events head their year even where a dated one sorts first ("1 January 1998" before
     # "1998", the narrower date first): after a month's heading they would read as of that month.

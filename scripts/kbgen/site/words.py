@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from typing import Iterable
+
+from ..core.dates import MONTH_NAMES
 
 
 def day_in_words(iso_day: str) -> str:
     """``2025-07-11`` -> ``11 July 2025``, as every other date on the site is written."""
     year, month, day = (int(part) for part in iso_day.split("-"))
-    return f"{day} {calendar.month_name[month]} {year}"
+    return f"{day} {MONTH_NAMES[month]} {year}"
 
 
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u02bb\u02be\u02bf`\u00b4]")
