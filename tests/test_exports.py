@@ -251,7 +251,7 @@ def test_stix_mapping_ids_and_quotes(kb):
     assert stix("threat-actor", "actor/river-brigade")["aliases"] == ["Liwa al-Nahr", "RB"]
     assert stix("identity", "actor/northland")["identity_class"] == "organization"
     report = stix("report", "event/border-post-attack")
-    assert report["published"] == "2025-06-22T00:00:00.000Z"
+    assert report["published"] == report["created"]  # the report's publication: its newest source's
     assert stix("threat-actor", "actor/river-brigade")["id"] in report["object_refs"]
     assert stix("course-of-action", "recommendation/resume-talks")["name"] == "Resume talks"
     relationships = [o for o in bundle["objects"] if o["type"] == "relationship"]
@@ -302,6 +302,21 @@ def test_events_feed_is_valid_atom_newest_first(kb):
     assert feed.entries[0].link == "events/border-post-attack/"
     assert feed.entries[0].summary == "22 June 2025 · attack"
     assert "<p>The River Brigade attacked the border post.</p>" in feed.entries[0].content[0].value
+
+
+def test_a_date_known_only_by_its_end_is_stamped_no_earlier_than_the_source_allows(repo_kb):
+    """"By March 2024" says the event had happened by the end of March: Atom dates its entry at the
+    31st and gives no ``published``; STIX keeps the date in ``x_kbgen_date`` alone. Neither writes
+    1 March, which would say the event happened then."""
+    event = repo_kb.get("event", "militias-threaten-retaliation-against-us")
+    assert event.date.text == "/2024-03"
+    entry = next(e for e in feedparser.parse(events_feed(repo_kb)).entries
+                 if e.id == f"urn:uuid:{uuid.uuid5(NAMESPACE, 'event/' + event.id)}")
+    assert entry.updated == "2024-03-31T00:00:00Z"
+    assert "published" not in entry
+    report = next(o for o in json.loads(stix_json(repo_kb))["objects"] if o.get("x_kbgen_id") == f"event/{event.id}")
+    assert report["x_kbgen_date"] == "/2024-03"
+    assert "2024-03-01" not in json.dumps(report)
 
 
 def test_feed_content_is_sanitised_like_the_pages(kb):

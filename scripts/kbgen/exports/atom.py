@@ -8,7 +8,10 @@ Deterministic: entry ids are ``urn:uuid:`` UUIDv5 of the entity (a recommendatio
 holds its status, so a status change reaches subscribers as a new entry), and every date
 comes from the data, never the clock:
 
-- events, newest first: ``published`` and ``updated`` are the first day of the event's date;
+- events, newest first: ``published`` and ``updated`` are the first day of the event's date; a
+  date known only by its latest bound ("by March 2024") has no ``published`` and is ``updated``
+  at that bound's last day, the one instant the source supports (its first day would say the
+  event happened then);
 - recommendations, most recently evidenced first: ``updated`` is the publication date of the
   newest source the recommendation cites.
 
@@ -29,6 +32,7 @@ from xml.sax.saxutils import escape
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..core import urls as paths
+from ..core.dates import EdtfDate
 from ..core.prose import render_prose
 from ..core.urls import Urls
 from ..link import KnowledgeBase
@@ -121,12 +125,17 @@ def _entry(entity: Entity, entry_id: str, title: str, updated: str, summary: str
 def events_feed(kb: KnowledgeBase, urls: Urls = Urls(), site_name: Optional[str] = None) -> str:
     """Every event, newest first, dated by when it happened."""
     entries = []
-    for event in sorted(kb.all("event"), key=lambda e: e.date.sort_key, reverse=True):
-        when = timestamp(event.date.anchor)
+    for event in sorted(kb.all("event"), key=lambda e: (_event_day(e.date), e.date.sort_key), reverse=True):
+        when = timestamp(_event_day(event.date))
         entries.append((when, _entry(event, f"urn:uuid:{stable_uuid(f'event/{event.id}')}", event.title, when,
                                      f"{event.date.words} · {event.kind.replace('-', ' ')}", [event.kind, *event.tags],
-                                     urls, published=when)))
+                                     urls, published=None if event.date.only_end_known else when)))
     return _feed("events", "Events", entries, paths.section_index("event"), urls, site_name)
+
+
+def _event_day(date: EdtfDate) -> dt.date:
+    """The day an event's entry is dated: its first day, or the last day by which it had happened."""
+    return date.upper if date.only_end_known else date.anchor
 
 
 def recommendations_feed(kb: KnowledgeBase, urls: Urls = Urls(), site_name: Optional[str] = None) -> str:
