@@ -14,10 +14,11 @@ Mapping (also in the README):
   knowledge base does not record. Aliases go to ``aliases`` (threat actors) or
   ``x_kbgen_aliases`` (identities have no aliases in STIX 2.1).
 - event -> ``report``: the STIX object for "a described happening with the objects involved".
-  ``published`` is the first day of the event's date (STIX has no event SDO; ``incident`` is a
+  ``published`` is when the report was published, as ``created`` (STIX has no event SDO; ``incident`` is a
   stub without dates, ``grouping`` needs an analysis context, ``observed-data`` is for
   cyber observables), ``object_refs`` holds its participants and the relationships it
-  makes, ``labels`` its kind and tags, ``x_kbgen_date`` the exact EDTF date.
+  makes, ``labels`` its kind and tags, ``x_kbgen_date`` the exact EDTF date: the event's
+  only date, since a timestamp would claim a day that "March 2024" or "by March 2024" does not know.
 - recommendation -> ``course-of-action`` (summary, rationale and risks in ``description``,
   ``x_kbgen_status``, ``x_kbgen_instruments``).
 - every typed link -> ``relationship`` from the entity that holds it to its target:
