@@ -8,7 +8,9 @@ written site (:mod:`kbgen.mkdocs.pagefind`).
 
 In a one-off build (``mkdocs build``, ``gh-deploy``) the generated files are rendered ahead by
 a worker process while MkDocs converts the pages it already has (:class:`kbgen.runtime.Ahead`,
-where the platform allows it); each file's content is taken just before MkDocs reads it.
+where the platform allows it); each page's content is taken just before MkDocs reads it, and
+the data files (JSON, CSV, STIX, feeds), which no page is made from, are written after MkDocs
+has written the pages (:class:`WrittenAfterPages`): the worker renders them meanwhile.
 
 Under ``mkdocs serve`` the files are rendered at once, each taken from the last rebuild when its
 dependency record did not change; with ``--dirty`` MkDocs then rebuilds only the files whose
@@ -40,6 +42,19 @@ from . import incremental, pagefind
 from .config import KbgenConfig
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
+
+
+class WrittenAfterPages(File):
+    """A generated data file of a one-off build that MkDocs leaves out of the static files it
+    copies before writing the pages: the plugin writes it (:meth:`write`) once the pages are
+    written. It is in MkDocs' files all along, so links to it from hand-written pages resolve."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """Nothing yet: see :meth:`write`."""
+
+    def write(self, content: str) -> None:
+        self.content_string = content
+        super().copy_file()
 
 
 class KbgenPlugin(BasePlugin[KbgenConfig]):
@@ -111,7 +126,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         for planned in plan:
             if planned.path in written:
                 raise Abort(f"kbgen: docs/{planned.path} would hide the generated page at the same path; rename or remove it")
-            file = File.generated(config, planned.path, content="")  # the content comes in on_pre_page or on_env
+            kind = File if planned.path.endswith(".md") else WrittenAfterPages
+            file = kind.generated(config, planned.path, content="")  # the content comes in on_pre_page or on_post_build
             if planned.source:
                 file.edit_uri = edit_uri(planned.source)
             files.append(file)
@@ -201,16 +217,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return page
 
     def on_env(self, env, *, config, files):
-        """Every other generated file (data files, and any page MkDocs did not read), before MkDocs
-        writes the static files."""
+        """Any generated page MkDocs did not read, before MkDocs writes the pages."""
         if not self.one_off_build:
             # The theme's templates, compiled once for the rebuilds of one `mkdocs serve`, as kbgen's are
             # (MkDocs makes a new Jinja environment for each build; Jinja checks each against its source).
             env.bytecode_cache = runtime.template_code()
-        # The last first: the parent renders the files the worker has not reached while it ends the rest.
-        for index, file in reversed(list(self.pending.values())):
-            file.content_string = self._rendered(lambda: self.ahead.take(index))
-        self._end()
+        for path, (index, file) in list(self.pending.items()):
+            if not isinstance(file, WrittenAfterPages):
+                del self.pending[path]
+                file.content_string = self._rendered(lambda: self.ahead.take(index))
         return env
 
     def on_post_page(self, output, *, page, config):
@@ -223,6 +238,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     @event_priority(-100)  # after Material's search has written its index
     def on_post_build(self, *, config):
+        # The data files of a one-off build, the last first: the parent renders any the worker has
+        # not reached while the worker ends the rest.
+        for index, file in reversed(list(self.pending.values())):
+            file.write(self._rendered(lambda: self.ahead.take(index)))
+        self._end()
         if not self.one_off_build:
             if self.dirty and self.files is not None:
                 pages = [f.page for f in self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve) if f.page]
