@@ -10,12 +10,12 @@ every entity.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional, Sequence
 
 from ..core import urls, vocab
+from ..core.digests import text_digest
 from ..core.problems import Problem, Suggestions
 from ..model import Entity
 from ..model.entities import Participant
@@ -103,7 +103,7 @@ class KnowledgeBase:
         (of its fields, for an entity not read from a file)."""
         key = (type_, id_)
         if key not in self.versions:
-            self.versions[key] = _digest(self.get(type_, id_).model_dump_json())
+            self.versions[key] = text_digest(self.get(type_, id_).model_dump_json())
         return self.versions[key]
 
     def tagged(self, tag: str) -> list[Entity]:
@@ -137,7 +137,7 @@ def link_entities(entities: list[Entity], loaded: LoadedFiles,
         tags=tags,
         paths={key: text.path for key, text in texts.items()},
         archives=loaded.archives,
-        versions={(entity.type, entity.id): _digest(texts[(entity.type, entity.id)].text) for entity in entities},
+        versions={(entity.type, entity.id): text_digest(texts[(entity.type, entity.id)].text) for entity in entities},
     )
     renamed, rename_problems = _former_ids(entities, by_type, texts)
     problems += rename_problems
@@ -183,10 +183,6 @@ def link_entities(entities: list[Entity], loaded: LoadedFiles,
     kb.referenced_by = dict(referenced_by)
     kb.warnings = unverified_quote_warnings(entities, kb.paths, loaded.archives)
     return kb, problems
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _former_ids(entities: list[Entity], by_type, texts: dict[tuple[str, str], SourceText]) -> tuple[dict[tuple[str, str], str], list[Problem]]:

@@ -40,6 +40,7 @@ import hashlib
 from typing import Iterable, Optional
 
 from ..core import urls, vocab
+from ..core.digests import text_digest
 from ..history.timeline import History, Tombstone
 from ..link import KnowledgeBase
 from ..model import Entity
@@ -50,10 +51,6 @@ Record = tuple[tuple[str, str], ...]
 OWN_PAGE_FIELDS = frozenset({"summary", "rationale", "risks", "notes"})
 """An entity's prose: shown on its own page, in its JSON and in the data files, and nowhere else.
 A template that shows one of these for another entity than the page's own must drop it from here."""
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 _SHOWING_NO_PROSE = frozenset({urls.RELATIONS_TABLE, urls.CITATIONS_TABLE, urls.CLAIMS_TABLE})
@@ -76,7 +73,7 @@ class Records:
         its prose."""
         key = (type_, id_)
         if key not in self._shown:
-            self._shown[key] = _digest(self.kb.get(type_, id_).model_dump_json(exclude=OWN_PAGE_FIELDS))
+            self._shown[key] = text_digest(self.kb.get(type_, id_).model_dump_json(exclude=OWN_PAGE_FIELDS))
         return self._shown[key]
 
     def _everything_of(self, whole: bool) -> Record:
@@ -125,7 +122,7 @@ class Records:
             parts.append(("updated", updated))
             if entity.type == "source":
                 text = self.kb.archives.get(entity.id)
-                parts.append(("archive", "" if text is None else _digest(text)))
+                parts.append(("archive", "" if text is None else text_digest(text)))
             parts.append(("history", self.history.entry_fingerprint(entity)))
             self._entities[key] = tuple(parts)
         return self._entities[key]
