@@ -221,6 +221,36 @@ def test_invalid_cases_fail_against_the_schema_too(case, tmp_path):
         assert list(validators[doc.type].iter_errors(doc.data)), f"{case}: {path} passes the schema"
 
 
+def _set(data, loc: tuple, value):
+    for part in loc[:-1]:
+        data = data[part]
+    data[loc[-1]] = value
+
+
+@pytest.mark.parametrize("loc, size", [
+    (("name",), 500),  # a label (kbgen.model.limits)
+    (("aliases", 0), 500),  # a label's items
+    (("citations", 0, "locator"), 500),
+    (("relations", 0, "note"), 2_000),  # other text
+    (("summary",), 10_000),  # prose (kbgen.core.prose)
+    (("aliases",), 200),  # a list's items
+])
+def test_the_schema_holds_the_limits_kbgen_validate_holds(loc, size, tmp_path):
+    """An editor's schema flags a value over a limit exactly where ``kbgen validate`` would: at the
+    limit both accept the file, one over it both refuse it."""
+    validator = jsonschema.Draft202012Validator(entity_schema("actor"))
+    path = "entities/actors/river-brigade.yml"
+    for over in (0, 1):
+        data = yaml.safe_load((VALID / path).read_text(encoding="utf-8"))
+        length = size + over
+        _set(data, loc, [f"Alias {i}" for i in range(length)] if loc == ("aliases",) else "a" * length)
+        root = make_knowledge_base(tmp_path / f"kb-{over}", {path: yaml.safe_dump(data, allow_unicode=True)})
+        result = kbgen("validate", "--root", str(root))
+        errors = list(validator.iter_errors(data))
+        assert result.returncode == over, (length, result.stdout)
+        assert bool(errors) == bool(over), (length, [e.message[:80] for e in errors])
+
+
 def test_schema_accepts_an_unquoted_year_as_a_language_server_reads_it():
     # kbgen reads `published: 2011` as the text "2011"; a YAML language server reads a number.
     validator = jsonschema.Draft202012Validator(entity_schema("source"))

@@ -8,7 +8,9 @@ description per value (``enumDescriptions`` and ``markdownEnumDescriptions``,
 which VS Code's YAML language server shows while completing), and every object
 is closed (``additionalProperties: false``).
 
-The schema accepts what ``kbgen validate`` accepts, with one widening: kbgen's
+Text and lists carry kbgen's size limits (:mod:`kbgen.model.limits`, prose's own in
+:mod:`kbgen.core.prose`) as ``maxLength`` and ``maxItems``, so an editor flags a name too long
+as it is typed. The schema accepts what ``kbgen validate`` accepts, with one widening: kbgen's
 loader reads an unquoted number (``2011``) as text, a YAML language server as a
 number, so text fields accept numbers too. What only kbgen checks: that every
 reference resolves, that quotes occur in the source, that a date exists in the
@@ -23,7 +25,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..core import vocab
+from ..core.prose import MAX_PROSE_CHARACTERS
 from .entities import MODELS
+from .limits import LABEL_FIELDS, MAX_LABEL_CHARACTERS, MAX_LIST_ITEMS, MAX_TEXT_CHARACTERS, PROSE_FIELDS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -66,6 +70,29 @@ def _tidy(node: Any) -> Any:
     return node
 
 
+def _with_limits(node: Any, limit: int = MAX_TEXT_CHARACTERS) -> Any:
+    """The limits of :func:`kbgen.model.limits.limit_problems` on a tidied schema: text of a label
+    field (its items too) at most a label's length, prose at most prose's, any other text at most
+    ``limit``; every list at most :data:`~kbgen.model.limits.MAX_LIST_ITEMS` items."""
+    if isinstance(node, list):
+        return [_with_limits(item, limit) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: (value if key in ("properties", "enum", "default", "examples") else _with_limits(value, limit))
+            for key, value in node.items()}
+    if "properties" in node:
+        node["properties"] = {name: _with_limits(value, MAX_LABEL_CHARACTERS if name in LABEL_FIELDS
+                                                 else MAX_PROSE_CHARACTERS if name in PROSE_FIELDS else limit)
+                              for name, value in node["properties"].items()}
+    kinds = node.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if "string" in kinds and "enum" not in node and "maxLength" not in node:
+        node["maxLength"] = limit
+    if "array" in kinds:
+        node["maxItems"] = MAX_LIST_ITEMS
+    return node
+
+
 def entity_schema(type_: str) -> dict:
     """The JSON Schema of one entity type's file."""
     model = MODELS[type_]
@@ -74,7 +101,7 @@ def entity_schema(type_: str) -> dict:
         generated["properties"].pop(reserved, None)
         if reserved in generated.get("required", []):
             generated["required"].remove(reserved)
-    body = _tidy(generated)
+    body = _with_limits(_tidy(generated))
     folder = vocab.FOLDERS[type_]
     return {
         "$schema": DIALECT,
@@ -102,7 +129,7 @@ def tags_schema() -> dict:
                         "Entities name their tags in their tags list."),
         "type": "object",
         "propertyNames": {"pattern": vocab.ID_PATTERN, "maxLength": vocab.ID_MAX_LENGTH},
-        "additionalProperties": {"type": ["string", "number"], "pattern": r"\S",
+        "additionalProperties": {"type": ["string", "number"], "pattern": r"\S", "maxLength": MAX_LABEL_CHARACTERS,
                                  "description": "What the tag means, in one line."},
     }
 
