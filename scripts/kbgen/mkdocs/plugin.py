@@ -28,6 +28,7 @@ from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import is_markdown_file
 
 from .. import runtime
 from ..core.urls import Urls
@@ -126,7 +127,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         for planned in plan:
             if planned.path in written:
                 raise Abort(f"kbgen: docs/{planned.path} would hide the generated page at the same path; rename or remove it")
-            kind = File if planned.path.endswith(".md") else WrittenAfterPages
+            kind = File if is_markdown_file(planned.path) else WrittenAfterPages  # as File.is_documentation_page tells
             file = kind.generated(config, planned.path, content="")  # the content comes in on_pre_page or on_post_build
             if planned.source:
                 file.edit_uri = edit_uri(planned.source)
