@@ -1,5 +1,6 @@
 """EDTF dates are shown in words at exactly their precision, and sorted by their bounds."""
 
+import calendar
 import locale
 import shutil
 import subprocess
@@ -93,7 +94,6 @@ def german_dates(tmp_path, monkeypatch):
 
 
 def test_dates_are_english_whatever_the_locale(german_dates):
-    import calendar
     assert calendar.month_name[3] == "März"  # the locale took
     assert EdtfDate.parse("2024-03-22").words == "22 March 2024"
     assert EdtfDate.parse("/2024-03").words == "by March 2024"

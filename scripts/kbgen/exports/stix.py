@@ -277,7 +277,8 @@ class _Bundle:
     def event(self, event: Entity, relationships: list[dict[str, Any]]) -> dict[str, Any]:
         participants = list(dict.fromkeys(self.id(self.kb.get("actor", p.actor)) for p in event.participants))
         return self.entity_object(event, {"name": event.title, "description": event.summary,
-                                          # A report's publication, not the event's date (that is x_kbgen_date, as hedged as written):
+                                          # A report's publication, not the event's date
+                                          # (that is x_kbgen_date, as hedged as written):
                                           "published": self.when(event),
                                           "object_refs": participants + [r["id"] for r in relationships],
                                           "labels": [event.kind, *event.tags]},
