@@ -6,6 +6,7 @@ pages fails loudly."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from html import unescape
@@ -145,6 +146,34 @@ def test_a_zensical_strict_failure_lists_the_problem_without_a_traceback(tmp_pat
     output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)  # Zensical colours each character
     assert "nowhere.md" in output and "kbgen build: zensical stopped: Aborted because --strict flag is set" in result.stderr
     assert "Traceback" not in output and 'File "' not in output
+
+
+SEARCH_INDEX = {"mkdocs": ("search/search_index.json", "docs"), "zensical": ("search.json", "items")}
+
+
+@pytest.mark.parametrize("engine", SEARCH_INDEX)
+def test_a_source_s_list_of_the_claims_citing_it_stays_out_of_search_and_each_claim_is_found_once(engine, tmp_path):
+    """Zensical refuses a search section longer than its index can address, a limit that shrinks as
+    the site grows (8,192 token positions at 65,000 sections: a 10,000-entity knowledge base). A
+    source's "What this source supports" lists every claim citing it, so one much-cited source
+    stopped the whole build. The list stays out of search; each claim is found on its entry's page."""
+    project = _fixture_project(tmp_path, ["search", "kbgen"])
+    (project / "entities/sources/long-survey.yml").write_text(
+        'title: A Long Survey\npublished: "2025-08-01"\n', encoding="utf-8")
+    for n in range(20):
+        (project / f"entities/actors/party-{n}.yml").write_text(
+            f"name: Party {n}\nkind: political-party\nsummary: A fictional party.\n"
+            f"citations:\n  - source: long-survey\n    quote: the words marker{n} cites\n", encoding="utf-8")
+    result = kbgen("build", "--engine", engine, cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    index, key = SEARCH_INDEX[engine]
+    sections = json.loads((project / "site" / index).read_text(encoding="utf-8"))[key]
+    holding = sorted({item["location"].split("#")[0] for item in sections if re.search(r"\bmarker7\b", item["text"])})
+    assert holding == ["actors/party-7/"]
+    supports = next(item for item in sections if item["location"] == "sources/long-survey/#what-this-source-supports")
+    assert supports["text"].startswith("<p>Every claim that cites this source")
+    page = (project / "site" / "sources" / "long-survey" / "index.html").read_text(encoding="utf-8")
+    assert len(re.findall(r"\bmarker\d+\b", page)) == 20  # every claim still shown to readers
 
 
 def test_links_relative_to_the_source_file_for_an_engine_that_resolves_them_so():
