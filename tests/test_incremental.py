@@ -226,6 +226,32 @@ def test_a_summary_edit_renders_again_its_own_page_and_json_and_the_files_of_eve
     assert pages.computed - again <= len(changed | showing_prose)
 
 
+def test_the_files_made_of_every_entry_make_again_only_the_edited_entry_s_pieces(tmp_path):
+    """kb.json, the STIX bundle and the feeds are made of a piece per entry: after a summary edit
+    each makes again the edited event's piece alone (its page and the others naming it show no
+    prose), after a retitling that of each entry naming it too."""
+    root = tmp_path / "kb"
+    shutil.copytree(VALID, root)
+    parsed, pages = FileMemo(), FileMemo()
+    build(root, parsed, pages)
+    first = pages.pieces_made
+    assert first > 0
+    file = root / "entities/events/border-war.yml"
+    file.write_text(file.read_text(encoding="utf-8").replace("summary: ", "summary: Revised. ", 1), encoding="utf-8")
+    after = build(root, parsed, pages)
+    assert pages.pieces_made - first == 3  # its pieces of kb.json, kb.stix.json and events.atom
+    assert "Revised." in after[urls.KB_JSON] and "Revised." in after[urls.STIX_BUNDLE] and "Revised." in after["events.atom"]
+
+    # Retitled: border-post-attack names it (part_of), and so its pieces (kb.json, STIX, the feed) are made again.
+    made = pages.pieces_made
+    file.write_text(file.read_text(encoding="utf-8").replace("title: Border war", "title: Border conflict"),
+                    encoding="utf-8")
+    build(root, parsed, pages)
+    assert pages.pieces_made - made == 6
+    build(root, parsed, pages)
+    assert pages.pieces_made - made == 6  # nothing changed: no piece made
+
+
 def test_with_history_an_unchanged_repository_renders_nothing_again_and_a_new_commit_equals_a_clean_build(tmp_path):
     from history_repo import git, make_history_repo
     from kbgen.history.timeline import read_history

@@ -22,6 +22,7 @@ knows about processes and memory; the pipeline and the engine adapters use it:
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import gc
 import hashlib
 import multiprocessing
@@ -31,6 +32,7 @@ import sys
 import threading
 import traceback
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, Callable, Generic, Hashable, Iterator, Optional, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -221,12 +223,14 @@ K = TypeVar("K", bound=Hashable)
 class FileMemo:
     """What each file gave, by path and the hash of its bytes (and of whatever else the result
     depends on), kept across the rebuilds of one ``mkdocs serve``. Results must be pure functions
-    of the key: a hit gives exactly what computing again would. ``computed`` counts real computations."""
+    of the key: a hit gives exactly what computing again would. ``computed`` counts real computations,
+    ``pieces_made`` the pieces :func:`render_with_memo` made of files made of pieces."""
 
     def __init__(self) -> None:
         self._results: dict[Hashable, object] = {}
         self._used: set[Hashable] = set()
         self.computed = 0
+        self.pieces_made = 0
 
     @staticmethod
     def digest(*parts: bytes | str) -> str:
@@ -246,6 +250,18 @@ class FileMemo:
             self.computed += 1
             self._results[key] = compute()
         return self._results[key]  # type: ignore[return-value]
+
+    def kept(self, key: Hashable, default: R) -> R:
+        """The result kept for ``key`` (kept on, as :meth:`get` keeps it), or ``default``."""
+        if key in self._results:
+            self._used.add(key)
+            return self._results[key]  # type: ignore[return-value]
+        return default
+
+    def keep(self, key: Hashable, result: object) -> None:
+        """Keep ``result`` for ``key``, in place of what was kept."""
+        self._used.add(key)
+        self._results[key] = result
 
     def forget_unused(self) -> None:
         """Drop what was not asked for since the last call (files that changed or went away), so the
@@ -289,17 +305,55 @@ def render_with_memo(files: Sequence, memo: FileMemo, context: str = "",
     of an earlier render, else what ``rendering(file)`` (its ``render``) returns, kept. A file without a
     record (``inputs`` None) is always rendered. What no file asked for is dropped (pages that went away).
 
+    A file made of pieces (its ``pieces``, pairs of an item and the function making its piece, and
+    ``join``, which makes its content of them: :class:`kbgen.exports.Assembled`) that must be
+    rendered again makes again only the pieces whose record (``piece_inputs(item)``) is not one
+    its last render had; its pieces are kept until its next render. ``rendering`` is then given the
+    file (a dataclass) with a ``render`` that does so.
+
     The files to render are rendered as :func:`run_all` renders them: by a forked worker too on the
     first build of ``mkdocs serve``, before its server thread starts, and in this process after."""
     # A record is a tuple of strings: it is its own key (hashed and compared by the dict), not a digest of it.
     context_digest = memo.digest(context)
     keys = [None if file.inputs is None else (file.path, context_digest, file.inputs()) for file in files]
+    pieced = {position: ("pieces", file.path, context_digest) for position, file in enumerate(files)
+              if keys[position] is not None and getattr(file, "pieces", None) is not None}
     missing = [position for position, key in enumerate(keys) if key is None or key not in memo]
-    rendered = dict(zip(missing, run_all([rendering(files[position]) for position in missing])))
+    jobs = [rendering(dataclasses.replace(files[position], render=partial(
+                _assemble, files[position], memo.kept(pieced[position], {}))))
+            if position in pieced else rendering(files[position]) for position in missing]
+    rendered = dict(zip(missing, run_all(jobs)))
+    for position, key in pieced.items():
+        if position in rendered:
+            rendered[position], pieces, made = rendered[position]
+            memo.keep(key, pieces)
+            memo.pieces_made += made
+        else:
+            memo.kept(key, {})  # its pieces stay for its next render
     contents = [rendered[position] if key is None else memo.get(key, lambda: rendered[position])
                 for position, key in enumerate(keys)]
     memo.forget_unused()
     return contents
+
+
+def _assemble(file: Any, earlier: dict) -> tuple[str, dict, int]:
+    """``file``'s content made of its pieces, each taken from ``earlier`` (record -> piece) when its
+    record is there; the pieces by record; how many were made."""
+    pieces: dict = {}
+    values = []
+    made = 0
+    for item, make in file.pieces:
+        record = file.piece_inputs(item)
+        value = pieces.get(record, earlier.get(record, _MISSING))
+        if value is _MISSING:
+            value = make()
+            made += 1
+        pieces[record] = value
+        values.append(value)
+    return file.join(values), pieces, made
+
+
+_MISSING = object()
 
 
 @contextmanager

@@ -26,12 +26,13 @@ from ..core import urls as paths
 from ..core import vocab
 from ..core.urls import Urls
 from ..link import KnowledgeBase
-from .atom import events_feed, recommendations_feed
-from .records import entity_json, knowledge_base_json, knowledge_base_schema_json
-from .stix import stix_json
+from .atom import events_feed, events_pieces, recommendations_feed, recommendations_pieces
+from .common import Assembled
+from .records import entity_json, knowledge_base_json, knowledge_base_pieces, knowledge_base_schema_json
+from .stix import stix_json, stix_pieces
 from .tables import citations_table, claims_table, csv_tables, entity_table, relations_table
 
-__all__ = ["data_files", "csv_tables", "stix_json", "events_feed", "recommendations_feed",
+__all__ = ["data_files", "Assembled", "csv_tables", "stix_json", "events_feed", "recommendations_feed",
            "entity_json", "knowledge_base_json", "knowledge_base_schema_json"]
 
 
@@ -39,16 +40,17 @@ def data_files(kb: KnowledgeBase, urls: Urls = Urls(),
                site_name: Optional[str] = None) -> list[tuple[str, Callable[[], str]]]:
     """Every export as ``(path under the docs folder, a function rendering it)``, in a stable order.
 
-    Rendered on demand: a build lists the files first and renders them later."""
-    files: list[tuple[str, Callable[[], str]]] = [(paths.KB_JSON, partial(knowledge_base_json, kb, urls)),
+    Rendered on demand: a build lists the files first and renders them later. The largest, made
+    of every entity, are :class:`Assembled` of a piece per entity."""
+    files: list[tuple[str, Callable[[], str]]] = [(paths.KB_JSON, knowledge_base_pieces(kb, urls)),
                                                   (paths.KB_SCHEMA, knowledge_base_schema_json)]
     files += [(paths.entity_table(type_), partial(entity_table, kb, type_, urls)) for type_ in vocab.ENTITY_TYPES]
     files.append((paths.RELATIONS_TABLE, partial(relations_table, kb)))
     files.append((paths.CITATIONS_TABLE, partial(citations_table, kb)))
     files.append((paths.CLAIMS_TABLE, partial(claims_table, kb)))
-    files.append((paths.STIX_BUNDLE, partial(stix_json, kb)))
-    files.append((paths.feed("events"), partial(events_feed, kb, urls, site_name)))
-    files.append((paths.feed("recommendations"), partial(recommendations_feed, kb, urls, site_name)))
+    files.append((paths.STIX_BUNDLE, stix_pieces(kb)))
+    files.append((paths.feed("events"), events_pieces(kb, urls, site_name)))
+    files.append((paths.feed("recommendations"), recommendations_pieces(kb, urls, site_name)))
     for type_ in vocab.ENTITY_TYPES:
         for entity in kb.all(type_):
             files.append((paths.entity_data(type_, entity.id), partial(entity_json, kb, entity, urls)))

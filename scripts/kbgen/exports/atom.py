@@ -29,7 +29,8 @@ import datetime as dt
 import html
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
-from typing import TYPE_CHECKING, Iterable, Optional
+from functools import partial
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from ..core import urls as paths
 from ..core.dates import EdtfDate
@@ -37,7 +38,7 @@ from ..core.prose import render_prose
 from ..core.urls import Urls
 from ..link import KnowledgeBase
 from ..model import Entity
-from .common import EPOCH, evidence_date, stable_uuid, timestamp
+from .common import EPOCH, Assembled, evidence_date, stable_uuid, timestamp
 
 from ..history.timeline import CHANGES_SHOWN_PER_COMMIT
 
@@ -53,8 +54,9 @@ def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
     return element
 
 
-def _feed(name: str, title: str, entries: list[tuple[str, ET.Element]], alternate: str,
+def _feed(name: str, title: str, entries: list[tuple[str, str]], alternate: str,
           urls: Urls, site_name: Optional[str]) -> str:
+    """The feed's text: its own elements, then ``entries`` (each its ``updated`` and its XML, :func:`_entry_text`)."""
     feed = ET.Element("feed", {"xmlns": ATOM})
     _text(feed, "id", f"urn:uuid:{stable_uuid(f'feed/{name}')}")
     _text(feed, "title", f"{title} — {site_name}" if site_name else title)
@@ -64,8 +66,20 @@ def _feed(name: str, title: str, entries: list[tuple[str, ET.Element]], alternat
     author = ET.SubElement(feed, "author")
     _text(author, "name", site_name or "kbgen knowledge base")
     _text(feed, "generator", "kbgen")
-    feed.extend(entry for _, entry in entries)
-    return "<?xml version='1.0' encoding='utf-8'?>\n" + xml_text(feed) + "\n"
+    head = xml_text(feed)[:-len("\n</feed>")]
+    body = "".join(f"{_ENTRY_INDENTATION}{text}" for _, text in entries)
+    return f"<?xml version='1.0' encoding='utf-8'?>\n{head}{body}\n</feed>\n"
+
+
+_ENTRY_INDENTATION = "\n  "
+"""What precedes an entry in its feed: a line break and its indentation, one level in."""
+
+
+def _entry_text(entry: ET.Element) -> str:
+    """An entry's XML, indented as it is inside its feed (:func:`xml_text`)."""
+    out: list[str] = []
+    _write(entry, _ENTRY_INDENTATION, out)
+    return "".join(out)
 
 
 def xml_text(element: ET.Element) -> str:
@@ -124,13 +138,30 @@ def _entry(entity: Entity, entry_id: str, title: str, updated: str, summary: str
 
 def events_feed(kb: KnowledgeBase, urls: Urls = Urls(), site_name: Optional[str] = None) -> str:
     """Every event, newest first, dated by when it happened."""
-    entries = []
-    for event in sorted(kb.all("event"), key=lambda e: (_event_day(e.date), e.date.sort_key), reverse=True):
-        when = timestamp(_event_day(event.date))
-        entries.append((when, _entry(event, f"urn:uuid:{stable_uuid(f'event/{event.id}')}", event.title, when,
-                                     f"{event.date.words} · {event.kind.replace('-', ' ')}", [event.kind, *event.tags],
-                                     urls, published=None if event.date.only_end_known else when)))
-    return _feed("events", "Events", entries, paths.section_index("event"), urls, site_name)
+    return events_pieces(kb, urls, site_name)()
+
+
+def events_pieces(kb: KnowledgeBase, urls: Urls = Urls(), site_name: Optional[str] = None) -> Assembled:
+    """:func:`events_feed` made of a piece per event: its place in the feed, its date and its entry."""
+    return Assembled([(event, partial(_event_entry, event, urls)) for event in kb.all("event")],
+                     partial(_newest_first, "events", "Events", paths.section_index("event"), urls, site_name))
+
+
+def _event_entry(event: Entity, urls: Urls) -> tuple[tuple, str, str]:
+    day = _event_day(event.date)
+    when = timestamp(day)
+    entry = _entry(event, f"urn:uuid:{stable_uuid(f'event/{event.id}')}", event.title, when,
+                   f"{event.date.words} · {event.kind.replace('-', ' ')}", [event.kind, *event.tags],
+                   urls, published=None if event.date.only_end_known else when)
+    return (day, event.date.sort_key), when, _entry_text(entry)
+
+
+def _newest_first(name: str, title: str, alternate: str, urls: Urls, site_name: Optional[str],
+                  pieces: list[tuple[Any, str, str]]) -> str:
+    """A feed of entries (each piece its sort key, ``updated`` and XML), the greatest key first; entries
+    with equal keys in their order."""
+    entries = sorted(pieces, key=lambda piece: piece[0], reverse=True)
+    return _feed(name, title, [(when, text) for _, when, text in entries], alternate, urls, site_name)
 
 
 def _event_day(date: EdtfDate) -> dt.date:
@@ -140,15 +171,24 @@ def _event_day(date: EdtfDate) -> dt.date:
 
 def recommendations_feed(kb: KnowledgeBase, urls: Urls = Urls(), site_name: Optional[str] = None) -> str:
     """Every recommendation in its current status, most recently evidenced first."""
-    entries = []
-    evidenced = {rec.id: evidence_date(kb, rec) for rec in kb.all("recommendation")}  # each read every citation
-    for rec in sorted(kb.all("recommendation"), key=lambda r: evidenced[r.id], reverse=True):
-        when = timestamp(evidenced[rec.id])
-        status = rec.status.replace("-", " ")
-        entries.append((when, _entry(rec, f"urn:uuid:{stable_uuid(f'recommendation/{rec.id}#status={rec.status}')}",
-                                     f"{rec.title} ({status})", when, f"Status: {status}. Addressed to {kb.get('actor', rec.addressee).title}.",
-                                     [rec.status, *rec.instruments, *rec.tags], urls)))
-    return _feed("recommendations", "Recommendations", entries, paths.section_index("recommendation"), urls, site_name)
+    return recommendations_pieces(kb, urls, site_name)()
+
+
+def recommendations_pieces(kb: KnowledgeBase, urls: Urls = Urls(), site_name: Optional[str] = None) -> Assembled:
+    """:func:`recommendations_feed` made of a piece per recommendation."""
+    return Assembled([(rec, partial(_recommendation_entry, kb, rec, urls)) for rec in kb.all("recommendation")],
+                     partial(_newest_first, "recommendations", "Recommendations", paths.section_index("recommendation"),
+                             urls, site_name))
+
+
+def _recommendation_entry(kb: KnowledgeBase, rec: Entity, urls: Urls) -> tuple[dt.date, str, str]:
+    evidenced = evidence_date(kb, rec)
+    when = timestamp(evidenced)
+    status = rec.status.replace("-", " ")
+    entry = _entry(rec, f"urn:uuid:{stable_uuid(f'recommendation/{rec.id}#status={rec.status}')}",
+                   f"{rec.title} ({status})", when, f"Status: {status}. Addressed to {kb.get('actor', rec.addressee).title}.",
+                   [rec.status, *rec.instruments, *rec.tags], urls)
+    return evidenced, when, _entry_text(entry)
 
 
 def changes_feed(history: "History", urls: Urls = Urls(), site_name: Optional[str] = None) -> str:
@@ -172,5 +212,5 @@ def changes_feed(history: "History", urls: Urls = Urls(), site_name: Optional[st
         items = "".join(f'<li><a href="{html.escape(urls.absolute(change.page))}">{html.escape(change.title)}</a> '
                         f"({change.type}): {html.escape(change.summary())}</li>" for change in shown)
         _text(entry, "content", f"<ul>{items}</ul>{html.escape(tail)}", type="html")  # escaped by ElementTree, as type="html" requires
-        entries.append((when, entry))
+        entries.append((when, _entry_text(entry)))
     return _feed("changes", "Changes", entries, paths.CHANGES, urls, site_name)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
 
 from pydantic_core import to_json
 
@@ -59,3 +60,21 @@ def json_text(data: Any) -> str:
     writes for the strings, integers, booleans, nulls, lists and objects exports are made of
     (every character escaped alike: tests check every code point), written faster."""
     return to_json(data).decode("utf-8") + "\n"
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """A data file made of one piece per entity: ``pieces`` pairs each entity with the function
+    making its piece (a value of any kind, picklable), ``join`` makes the file's text of the
+    pieces, in order. Called, it makes every piece and joins them.
+
+    A piece is a function of its entity and of what the entity names (its targets' names and
+    kinds, its sources' dates: what other pages show of them), so a rebuild after an edit may
+    keep every other entity's piece from the build before (:func:`kbgen.runtime.render_with_memo`):
+    a file made of every entity then costs what the changed entity's piece costs, and the join."""
+
+    pieces: Sequence[tuple[Entity, Callable[[], Any]]]
+    join: Callable[[list[Any]], str]
+
+    def __call__(self) -> str:
+        return self.join([make() for _, make in self.pieces])

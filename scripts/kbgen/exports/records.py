@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+from functools import partial
 from typing import Any
 
 from pydantic.json_schema import models_json_schema
@@ -19,7 +20,7 @@ from ..core import vocab
 from ..core.urls import Urls
 from ..link import KnowledgeBase
 from ..model import MODELS, Entity
-from .common import json_text
+from .common import Assembled, json_text
 
 SCHEMA_ID = "kb.schema.json"
 
@@ -39,11 +40,28 @@ def knowledge_base_json(kb: KnowledgeBase, urls: Urls = Urls()) -> str:
 
     The text :func:`.common.json_text` writes for ``{"generator": "kbgen", "tags": ..., "entities":
     {"actors": [entity_record(...), ...], ...}}``, put together from each entity's own JSON
-    (:func:`_record_text`) rather than through dictionaries of every field: kb.json is rewritten
-    whenever any entity changes."""
-    sections = ",".join(f'{to_json(vocab.FOLDERS[type_]).decode("utf-8")}:[{",".join(_record_text(e, urls) for e in kb.all(type_))}]'
+    (:func:`_record_text`) rather than through dictionaries of every field."""
+    return knowledge_base_pieces(kb, urls)()
+
+
+def knowledge_base_pieces(kb: KnowledgeBase, urls: Urls = Urls()) -> Assembled:
+    """:func:`knowledge_base_json` made of a piece per entity: its type and its record's JSON."""
+    return Assembled([(entity, partial(_typed_record_text, entity, urls))
+                      for type_ in vocab.ENTITY_TYPES for entity in kb.all(type_)],
+                     partial(_knowledge_base_text, to_json(kb.tags).decode("utf-8")))
+
+
+def _typed_record_text(entity: Entity, urls: Urls) -> tuple[str, str]:
+    return entity.type, _record_text(entity, urls)
+
+
+def _knowledge_base_text(tags: str, pieces: list[tuple[str, str]]) -> str:
+    records: dict[str, list[str]] = {type_: [] for type_ in vocab.ENTITY_TYPES}
+    for type_, text in pieces:
+        records[type_].append(text)
+    sections = ",".join(f'{to_json(vocab.FOLDERS[type_]).decode("utf-8")}:[{",".join(records[type_])}]'
                         for type_ in vocab.ENTITY_TYPES)
-    return f'{{"generator":"kbgen","tags":{to_json(kb.tags).decode("utf-8")},"entities":{{{sections}}}}}\n'
+    return f'{{"generator":"kbgen","tags":{tags},"entities":{{{sections}}}}}\n'
 
 
 def _record_text(entity: Entity, urls: Urls) -> str:

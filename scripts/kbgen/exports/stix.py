@@ -52,13 +52,17 @@ Mapping (also in the README):
 
 from __future__ import annotations
 
+import uuid
+from functools import partial
 from typing import Any
+
+from pydantic_core import to_json
 
 from ..core import vocab
 from ..link import KnowledgeBase
 from ..model import Citation, Entity
 from ..model.entities import field_names
-from .common import EPOCH, evidence_date, json_text, stable_uuid
+from .common import EPOCH, NAMESPACE, Assembled, evidence_date, stable_uuid
 
 # kbgen's own properties, declared by a STIX 2.1 extension definition (toplevel-property-extension)
 # so that consumers can tell what they mean and validators know they are intended.
@@ -293,22 +297,51 @@ class _Bundle:
                                   {"x_kbgen_status": rec.status, "x_kbgen_instruments": list(rec.instruments) or None})
 
 
-def stix_bundle(kb: KnowledgeBase) -> dict[str, Any]:
+def _entity_objects(bundle: _Bundle, entity: Entity) -> tuple[list[str], str, list[str], str]:
+    """An entity's piece of the bundle: the ids and JSON text of the objects it adds to the
+    bundle's first part (an actor's own object: actors come first, so that every relationship's
+    target precedes it), then of those it adds after (the relationships it holds, after an event's
+    or a recommendation's own object)."""
+    relationships = bundle.relationships(entity)
+    first: list[dict[str, Any]] = []
+    if entity.type == "actor":
+        first.append(bundle.actor(entity))
+    elif entity.type == "event":
+        relationships.insert(0, bundle.event(entity, relationships))
+    else:
+        relationships.insert(0, bundle.recommendation(entity))
+    return ([o["id"] for o in first], _objects_text(first),
+            [o["id"] for o in relationships], _objects_text(relationships))
+
+
+def _objects_text(objects: list[dict[str, Any]]) -> str:
+    """The objects as JSON, comma-separated: the text :func:`.common.json_text` writes for them in a list."""
+    return to_json(objects).decode("utf-8")[1:-1]
+
+
+_HEAD = (KBGEN_IDENTITY, EXTENSION)
+
+
+def _bundle_text(pieces: list[tuple[list[str], str, list[str], str]]) -> str:
+    """The bundle's JSON (what :func:`.common.json_text` writes for it) of the entities' pieces."""
+    ids, texts = [o["id"] for o in _HEAD], [_objects_text(list(_HEAD))]
+    for part in (0, 2):
+        for piece in pieces:
+            ids += piece[part]
+            if piece[part + 1]:
+                texts.append(piece[part + 1])
+    bundle_id = f"bundle--{uuid.uuid5(NAMESPACE, ' '.join(ids))}"
+    return f'{{"type":"bundle","id":"{bundle_id}","objects":[{",".join(texts)}]}}\n'
+
+
+def stix_pieces(kb: KnowledgeBase) -> Assembled:
+    """``kb.stix.json`` made of a piece per actor, event and recommendation (sources are the
+    external references of what cites them)."""
     bundle = _Bundle(kb)
-    objects: list[dict[str, Any]] = [KBGEN_IDENTITY, EXTENSION]
-    for actor in kb.all("actor"):
-        objects.append(bundle.actor(actor))
-    for type_ in ("actor", "event", "recommendation"):
-        for entity in kb.all(type_):
-            relationships = bundle.relationships(entity)
-            if type_ == "event":
-                objects.append(bundle.event(entity, relationships))
-            elif type_ == "recommendation":
-                objects.append(bundle.recommendation(entity))
-            objects.extend(relationships)
-    return {"type": "bundle", "id": f"bundle--{stable_uuid(' '.join(o['id'] for o in objects))}", "objects": objects}
+    return Assembled([(entity, partial(_entity_objects, bundle, entity))
+                      for type_ in ("actor", "event", "recommendation") for entity in kb.all(type_)], _bundle_text)
 
 
 def stix_json(kb: KnowledgeBase) -> str:
     """``kb.stix.json``: the STIX 2.1 bundle, byte-identical from run to run."""
-    return json_text(stix_bundle(kb))
+    return stix_pieces(kb)()

@@ -30,7 +30,9 @@ What each kind of file reads (the templates and exporters they run):
   history, the page of a deleted entry that and its entry in the history, the feed of changes only
   the history;
 - the data files (kb.json, the CSV tables, STIX, the feeds of entries): all of everything
-  (:meth:`Records.everything`), the archives included;
+  (:meth:`Records.everything`), the archives included; those made of a piece per entity (kb.json,
+  STIX, the feeds of entries) have a record per piece too (:meth:`Records.piece`): all of its
+  entity and what is shown of every entity it names;
 - the vocabularies page and the JSON Schemas: nothing from the knowledge base (an empty record).
 """
 
@@ -66,6 +68,7 @@ class Records:
         self._shown: dict[tuple[str, str], str] = {}
         self._everything: dict[bool, Record] = {}
         self._entities: dict[tuple[str, str, str], Record] = {}
+        self._pieces: dict[tuple[str, str], Record] = {}
         self._history: Optional[Record] = None
 
     def shown(self, type_: str, id_: str) -> str:
@@ -126,6 +129,15 @@ class Records:
             parts.append(("history", self.history.entry_fingerprint(entity)))
             self._entities[key] = tuple(parts)
         return self._entities[key]
+
+    def piece(self, entity: Entity) -> Record:
+        """What an entity's piece of a data file made of every entity reads (:class:`kbgen.exports.Assembled`):
+        all of the entity, and what is shown of every entity it names (a target's name and kind, a
+        source's title and date)."""
+        key = (entity.type, entity.id)
+        if key not in self._pieces:  # the same for each file that has a piece of the entity
+            self._pieces[key] = (("entity", self.kb.version(*key)),) + tuple(self._shown_around([entity], referrers=False))
+        return self._pieces[key]
 
     def data_file(self, path: str) -> Record:
         """What a data file made of every entity reads (kb.json's schema: nothing)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 from jinja2 import BytecodeCache, Environment
 from markupsafe import Markup, escape
@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from ..core import urls as paths
 from ..core import vocab
 from ..core.urls import Urls
-from ..exports import data_files
+from ..exports import Assembled, data_files
 from ..exports.atom import changes_feed
 from ..history.timeline import CHANGES_SHOWN_PER_COMMIT, History
 from ..link import KnowledgeBase
@@ -46,6 +46,11 @@ class PlannedFile:
     render: Callable[[], str]
     source: Optional[str] = None
     inputs: Optional[Callable[[], dependencies.Record]] = None
+    # A data file made of a piece per entity (kbgen.exports.Assembled): its pieces, what each reads
+    # and how they are joined, so that a rebuild makes again only the pieces whose record changed.
+    pieces: Optional[Sequence[tuple[Entity, Callable[[], Any]]]] = None
+    piece_inputs: Optional[Callable[[Entity], dependencies.Record]] = None
+    join: Optional[Callable[[list[Any]], str]] = None
 
     def generated(self) -> GeneratedFile:
         return GeneratedFile(self.path, self.render(), self.source)
@@ -103,9 +108,13 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     files += [PlannedFile(paths.schema_file(name), write, inputs=tuple) for name, write in schema_files().items()]
     # One entity's JSON reads what its page reads; the other data files are made of every entity.
     entity_data = {paths.entity_data(t, e.id): e for t in vocab.ENTITY_TYPES for e in kb.all(t)}
-    files += [PlannedFile(path, render, inputs=partial(reads.entity, entity_data[path]) if path in entity_data
-                          else partial(reads.data_file, path))
-              for path, render in data_files(kb, urls, site_name)]
+    for path, render in data_files(kb, urls, site_name):
+        if isinstance(render, Assembled):
+            files.append(PlannedFile(path, render, inputs=partial(reads.data_file, path), pieces=render.pieces,
+                                     piece_inputs=reads.piece, join=render.join))
+        else:
+            files.append(PlannedFile(path, render, inputs=partial(reads.entity, entity_data[path]) if path in entity_data
+                                     else partial(reads.data_file, path)))
     return files
 
 
