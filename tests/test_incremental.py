@@ -239,17 +239,17 @@ def test_the_files_made_of_every_entry_make_again_only_the_edited_entry_s_pieces
     file = root / "entities/events/border-war.yml"
     file.write_text(file.read_text(encoding="utf-8").replace("summary: ", "summary: Revised. ", 1), encoding="utf-8")
     after = build(root, parsed, pages)
-    assert pages.pieces_made - first == 3  # its pieces of kb.json, kb.stix.json and events.atom
-    assert "Revised." in after[urls.KB_JSON] and "Revised." in after[urls.STIX_BUNDLE] and "Revised." in after["events.atom"]
+    assert pages.pieces_made - first == 4  # its pieces of kb.json, kb.stix.json, events.atom and events.csv
+    assert all("Revised." in after[path] for path in (urls.KB_JSON, urls.STIX_BUNDLE, "events.atom", urls.entity_table("event")))
 
-    # Retitled: border-post-attack names it (part_of), and so its pieces (kb.json, STIX, the feed) are made again.
+    # Retitled: border-post-attack names it (part_of), and so its pieces are made again too.
     made = pages.pieces_made
     file.write_text(file.read_text(encoding="utf-8").replace("title: Border war", "title: Border conflict"),
                     encoding="utf-8")
     build(root, parsed, pages)
-    assert pages.pieces_made - made == 6
+    assert pages.pieces_made - made == 8
     build(root, parsed, pages)
-    assert pages.pieces_made - made == 6  # nothing changed: no piece made
+    assert pages.pieces_made - made == 8  # nothing changed: no piece made
 
 
 def test_with_history_an_unchanged_repository_renders_nothing_again_and_a_new_commit_equals_a_clean_build(tmp_path):

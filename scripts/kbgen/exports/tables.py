@@ -19,6 +19,7 @@ Conventions (documented in the README, tested with the csv module and pandas):
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Iterable, Optional
 
 from ..core import urls as paths
@@ -29,6 +30,7 @@ from ..link import KnowledgeBase
 from ..model import Entity
 from ..model.claims import claim_value_text, disputes
 from ..model.entities import field_names
+from .common import Assembled
 
 LIST_SEPARATOR = "|"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -135,7 +137,21 @@ def _own_columns(entity: Entity, urls: Urls) -> list[Any]:
 
 def entity_table(kb: KnowledgeBase, type_: str, urls: Urls = Urls()) -> str:
     """``<type>s.csv``: one row per entity of ``type_``, in reading order."""
-    return csv_table(COLUMNS[type_], (_row(e, urls) for e in kb.all(type_)))
+    return entity_table_pieces(kb, type_, urls)()
+
+
+def entity_table_pieces(kb: KnowledgeBase, type_: str, urls: Urls = Urls()) -> Assembled:
+    """:func:`entity_table` made of a piece per entity: its row's line."""
+    return Assembled([(entity, partial(_row_line, entity, urls)) for entity in kb.all(type_)],
+                     partial(_table_text, COLUMNS[type_]))
+
+
+def _row_line(entity: Entity, urls: Urls) -> str:
+    return _csv_line(_row(entity, urls))
+
+
+def _table_text(header: list[str], lines: list[str]) -> str:
+    return csv_table(header, ()) + "".join(lines)
 
 
 RELATION_COLUMNS = ["source_type", "source_id", "field", "relation", "label", "target_type", "target_id",
