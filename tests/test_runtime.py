@@ -1,6 +1,7 @@
 """How the stages run (kbgen.runtime): work spread over a forked worker gives exactly what one process
 gives, failures surface where one process would raise them, and no worker is left behind."""
 
+import gc
 import json
 import multiprocessing
 import os
@@ -8,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -143,6 +145,53 @@ def test_a_memo_gives_back_what_was_computed_and_forgets_what_was_not_asked_for(
     memo.forget_unused()  # "a" was not asked for since the last call
     assert memo.get("a", compute("a")) == "A" and calls == ["a", "b", "a"] and memo.computed == 3
     assert memo.digest(b"x", "y") == memo.digest(b"x", b"y") != memo.digest(b"xy")
+
+
+class Node:
+    """A cyclic object the collector alone can free (reference counting cannot)."""
+
+    def __init__(self):
+        self.itself = self
+
+
+def full_passes_during(work) -> int:
+    """How many full passes of the collector ran while ``work()`` ran."""
+    passes = []
+    def count(phase, info):
+        if phase == "start" and info["generation"] == 2:
+            passes.append(1)
+    gc.callbacks.append(count)
+    try:
+        work()
+    finally:
+        gc.callbacks.remove(count)
+    return len(passes)
+
+
+def test_a_rebuild_makes_many_long_lived_objects_without_a_full_collection_and_one_frees_its_garbage_once_idle():
+    collector = runtime.RebuildCollector(idle_after=0.05)
+    thresholds = gc.get_threshold()
+    # As many new long-lived objects as set off full passes on Python's schedule (a quarter more than
+    # lived through the last one): what a rebuild's new files and pages are to the rest.
+    count = len(gc.get_objects()) + 200_000
+    made = []
+    gc.collect()
+    assert full_passes_during(lambda: made.append([[] for _ in range(count)])) > 0
+    made.clear()
+
+    left = Node()
+    gone = weakref.ref(left)
+    gc.collect()  # it lived through a full pass, as the last build's pages have when an edit comes
+    collector.begins()
+    assert full_passes_during(lambda: made.append([[] for _ in range(count)])) == 0
+    del left  # the rebuild replaces it: now garbage that only a full pass finds
+    collector.ended()
+    assert gc.get_threshold() == thresholds
+    deadline = time.monotonic() + 10
+    while gone() is not None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert gone() is None, "no full collection ran once the rebuild ended"
+    collector.close()
 
 
 # Every error case and the repository, checked in a fresh process (no idle threads of other tests)

@@ -16,7 +16,8 @@ knows about processes and memory; the pipeline and the engine adapters use it:
   the rebuilds of one ``mkdocs serve``: a file whose bytes did not change is not parsed again.
 - :func:`collector_paused` and :func:`keep_for_good` spare Python's cyclic garbage collector
   the many small, long-lived objects a knowledge base is made of, which it would otherwise
-  rescan on every pass and never free.
+  rescan on every pass and never free; under ``mkdocs serve``, :class:`RebuildCollector` puts off
+  its full passes until a rebuild has ended.
 """
 
 from __future__ import annotations
@@ -382,3 +383,54 @@ def keep_for_good() -> None:
     Not for a long-running process (``mkdocs serve``), whose rebuilds would each leave a frozen
     generation that is never collected."""
     gc.freeze()
+
+
+class RebuildCollector:
+    """The garbage collector across the rebuilds of a long-running process (``mkdocs serve``).
+
+    What is alive when a rebuild begins (the knowledge base, the memos, the last build's files and
+    pages) is mostly alive when it ends, yet a rebuild makes enough long-lived objects (MkDocs' files
+    and pages, the dependency records) to set off full passes of the collector, each scanning all of
+    it. So between :meth:`begins` and :meth:`ended` only the young generations are collected, as
+    usual (what a page's rendering leaves behind), and full passes come far more rarely (a rebuild of
+    every page still has some). Once the rebuild ended, one full collection runs when the process is
+    idle (``idle_after`` seconds later, on a timer thread, so the pages the rebuild wrote are served
+    first) and frees what the rebuild left behind, such as the last build's files and pages."""
+
+    FULL_PASS_SPACING = 1000
+    """During a rebuild, the passes of the middle generation between two full passes (Python's default: 10)."""
+
+    def __init__(self, idle_after: float = 0.3) -> None:
+        self.idle_after = idle_after
+        self._timer: Optional[threading.Timer] = None
+        self._thresholds: Optional[tuple[int, int, int]] = None
+
+    def begins(self) -> None:
+        self._cancel()
+        if self._thresholds is None:
+            self._thresholds = gc.get_threshold()
+            young, middle, full = self._thresholds
+            gc.set_threshold(young, middle, max(full, self.FULL_PASS_SPACING))
+
+    def ended(self) -> None:
+        self._restore()
+        if self._timer is None:
+            self._timer = threading.Timer(self.idle_after, gc.collect)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def close(self) -> None:
+        """The process ends: no collection is waited for."""
+        self._cancel()
+        self._restore()
+
+    def _cancel(self) -> None:
+        timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+            timer.join()  # a collection already running ends first
+
+    def _restore(self) -> None:
+        if self._thresholds is not None:
+            gc.set_threshold(*self._thresholds)
+            self._thresholds = None

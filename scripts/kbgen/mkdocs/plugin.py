@@ -77,6 +77,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.building: dict[str, tuple[str, File]] = {}
         self.files: Files | None = None
         self.search_pages = incremental.SearchPages()
+        self.collector = runtime.RebuildCollector()  # under `mkdocs serve`
 
     def on_startup(self, *, command, dirty):
         """Defining this hook makes MkDocs keep this plugin instance, and so its memo, across
@@ -90,6 +91,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return self.memo.computed
 
     def on_config(self, config):
+        if not self.one_off_build:
+            self.collector.begins()
         base = Path(config.config_file_path).parent
         self.root = (base / self.config.root).resolve()
         self.templates = (base / self.config.templates).resolve() if self.config.templates else None
@@ -252,6 +255,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self.written = {path: content for path, (content, _) in self.building.items()}
             self.outputs = {path: file.abs_dest_path for path, (_, file) in self.building.items()}
             self.building, self.files = {}, None
+            self.collector.ended()
         if self.config.search == "pagefind":
             try:
                 pagefind.index_site(config.site_dir)
@@ -271,6 +275,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def on_build_error(self, *, error):
         self._end()
+        if not self.one_off_build:
+            self.collector.ended()
+
+    def on_shutdown(self):
+        self.collector.close()
 
     def _end(self):
         if self.ahead is not None:
