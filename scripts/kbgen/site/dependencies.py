@@ -70,6 +70,8 @@ class Records:
         self._entities: dict[tuple[str, str, str], Record] = {}
         self._pieces: dict[tuple[str, str], Record] = {}
         self._history: Optional[Record] = None
+        self._parts: dict[tuple[str, str], tuple[str, str]] = {}
+        self._named: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
 
     def shown(self, type_: str, id_: str) -> str:
         """What changes whenever what other pages show of ``type_``/``id_`` changes: all its fields but
@@ -103,18 +105,36 @@ class Records:
         """A record that changes with what other pages show of any entity, or with the tags."""
         return self._everything_of(False)
 
+    def _part(self, key: tuple[str, str]) -> tuple[str, str]:
+        """The part of a record that is what is shown of the entity ``key``."""
+        part = self._parts.get(key)
+        if part is None:
+            part = self._parts[key] = (f"{key[0]}/{key[1]}", self.shown(*key))
+        return part
+
+    def _names(self, entity: Entity) -> tuple[tuple[str, str], ...]:
+        """The entities that ``entity`` names and that exist, each once, in the order it names them:
+        an entity's page, its pieces and every index listing it read them."""
+        key = (entity.type, entity.id)
+        named = self._named.get(key)
+        if named is None:
+            entities = self.kb.entities
+            named = self._named[key] = tuple(dict.fromkeys(
+                (ref.target_type, ref.target_id) for ref in self.kb.references(entity)
+                if ref.target_id in entities[ref.target_type]))
+        return named
+
     def _shown_around(self, entities: Iterable[Entity], *, referrers: bool) -> list[tuple[str, str]]:
-        kb = self.kb
+        referenced_by = self.kb.referenced_by
         keys: dict[tuple[str, str], None] = {}
         for entity in entities:
-            keys[(entity.type, entity.id)] = None
-            for ref in kb.references(entity):
-                if ref.target_id in kb.entities[ref.target_type]:
-                    keys[(ref.target_type, ref.target_id)] = None
+            key = (entity.type, entity.id)
+            keys[key] = None
+            keys.update(dict.fromkeys(self._names(entity)))
             if referrers:
-                for link in kb.referenced_by.get((entity.type, entity.id), []):
+                for link in referenced_by.get(key, ()):
                     keys[(link.entity.type, link.entity.id)] = None
-        return [(f"{type_}/{id_}", self.shown(type_, id_)) for type_, id_ in keys]
+        return [self._part(key) for key in keys]
 
     def entity(self, entity: Entity, updated: str = "") -> Record:
         """What an entity's page (and its JSON, which reads the same) reads."""
