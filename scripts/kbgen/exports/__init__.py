@@ -30,7 +30,7 @@ from .atom import events_feed, events_pieces, recommendations_feed, recommendati
 from .common import Assembled
 from .records import entity_json, knowledge_base_json, knowledge_base_pieces, knowledge_base_schema_json
 from .stix import stix_json, stix_pieces
-from .tables import citations_table, claims_table, csv_tables, entity_table_pieces, relations_table
+from .tables import citations_table_pieces, claims_table_pieces, csv_tables, entity_table_pieces, relations_table_pieces
 
 __all__ = ["data_files", "Assembled", "csv_tables", "stix_json", "events_feed", "recommendations_feed",
            "entity_json", "knowledge_base_json", "knowledge_base_schema_json"]
@@ -40,14 +40,14 @@ def data_files(kb: KnowledgeBase, urls: Urls = Urls(),
                site_name: Optional[str] = None) -> list[tuple[str, Callable[[], str]]]:
     """Every export as ``(path under the docs folder, a function rendering it)``, in a stable order.
 
-    Rendered on demand: a build lists the files first and renders them later. The largest, made
-    of every entity, are :class:`Assembled` of a piece per entity."""
+    Rendered on demand: a build lists the files first and renders them later. Those made of
+    every entity are :class:`Assembled` of a piece per entity."""
     files: list[tuple[str, Callable[[], str]]] = [(paths.KB_JSON, knowledge_base_pieces(kb, urls)),
                                                   (paths.KB_SCHEMA, knowledge_base_schema_json)]
     files += [(paths.entity_table(type_), entity_table_pieces(kb, type_, urls)) for type_ in vocab.ENTITY_TYPES]
-    files.append((paths.RELATIONS_TABLE, partial(relations_table, kb)))
-    files.append((paths.CITATIONS_TABLE, partial(citations_table, kb)))
-    files.append((paths.CLAIMS_TABLE, partial(claims_table, kb)))
+    files.append((paths.RELATIONS_TABLE, relations_table_pieces(kb)))
+    files.append((paths.CITATIONS_TABLE, citations_table_pieces(kb)))
+    files.append((paths.CLAIMS_TABLE, claims_table_pieces(kb)))
     files.append((paths.STIX_BUNDLE, stix_pieces(kb)))
     files.append((paths.feed("events"), events_pieces(kb, urls, site_name)))
     files.append((paths.feed("recommendations"), recommendations_pieces(kb, urls, site_name)))

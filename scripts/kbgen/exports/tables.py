@@ -165,52 +165,74 @@ def _link_at(entity: Entity, loc: tuple):
     return getattr(entity, loc[0])[loc[1]]
 
 
-def relation_rows(kb: KnowledgeBase) -> Iterable[list[Any]]:
-    """Every typed link between entities, from :func:`~kbgen.graph.iter_references` (citations
-    are in ``citations.csv``): actor and event relations, participants with their roles,
+def relation_rows(kb: KnowledgeBase, entity: Entity) -> Iterable[list[Any]]:
+    """Every typed link of ``entity`` to other entities, from :func:`~kbgen.graph.iter_references`
+    (citations are in ``citations.csv``): actor and event relations, participants with their roles,
     ``part_of``, and a recommendation's addressee, concerns and motivating events."""
-    for type_ in vocab.ENTITY_TYPES:
-        for entity in kb.all(type_):
-            for ref in kb.references(entity):
-                if "citations" in ref.loc:
-                    continue
-                link = _link_at(entity, ref.loc)
-                # What the link has, asked of its class (see field_names); a plain reference (part_of) has no link.
-                fields = field_names(type(link))
-                relation = (link.type if "type" in fields else None) or (link.role if "role" in fields else None) or ref.loc[0]
-                citations = link.citations if "citations" in fields else []
-                certainty = ((link.certainty if "certainty" in fields else None)
-                             or (entity.part_of_certainty if ref.loc == ("part_of",) else None))
-                yield [entity.type, entity.id, ref.loc[0], relation, ref.label, ref.target_type, ref.target_id,
-                       *_date_columns(link.date if "date" in fields else None), link.note if "note" in fields else None,
-                       join_list(c.source for c in citations), join_list(c.quote or "" for c in citations), certainty]
+    for ref in kb.references(entity):
+        if "citations" in ref.loc:
+            continue
+        link = _link_at(entity, ref.loc)
+        # What the link has, asked of its class (see field_names); a plain reference (part_of) has no link.
+        fields = field_names(type(link))
+        relation = (link.type if "type" in fields else None) or (link.role if "role" in fields else None) or ref.loc[0]
+        citations = link.citations if "citations" in fields else []
+        certainty = ((link.certainty if "certainty" in fields else None)
+                     or (entity.part_of_certainty if ref.loc == ("part_of",) else None))
+        yield [entity.type, entity.id, ref.loc[0], relation, ref.label, ref.target_type, ref.target_id,
+               *_date_columns(link.date if "date" in fields else None), link.note if "note" in fields else None,
+               join_list(c.source for c in citations), join_list(c.quote or "" for c in citations), certainty]
 
 
 def relations_table(kb: KnowledgeBase) -> str:
     """``relations.csv``: one row per typed link (source, relation, target, dates, citations)."""
-    return csv_table(RELATION_COLUMNS, relation_rows(kb))
+    return relations_table_pieces(kb)()
+
+
+def relations_table_pieces(kb: KnowledgeBase) -> Assembled:
+    """:func:`relations_table` made of a piece per entity: the lines of its links."""
+    return _table_pieces(kb, RELATION_COLUMNS, relation_rows)
 
 
 CITATION_COLUMNS = ["entity_type", "entity_id", "field", "source", "quote", "locator", "credibility"]
 
 
+def citation_rows(kb: KnowledgeBase, entity: Entity) -> Iterable[list[Any]]:
+    """Every citation of ``entity``, on it (field ``citations``) or on one of its links (field ``relations``)."""
+    for ref in kb.references(entity):
+        if ref.loc[-2:-1] and ref.loc[-1] == "source" and "citations" in ref.loc:
+            citation = entity
+            for part in ref.loc[:-1]:
+                citation = citation[part] if isinstance(part, int) else getattr(citation, part)
+            yield [entity.type, entity.id, ref.loc[0], citation.source, citation.quote, citation.locator, citation.credibility]
+
+
 def citations_table(kb: KnowledgeBase) -> str:
     """``citations.csv``: one row per citation, on an entity (field ``citations``) or on one of
     its links (field ``relations``)."""
-    rows = []
-    for type_ in vocab.ENTITY_TYPES:
-        for entity in kb.all(type_):
-            for ref in kb.references(entity):
-                if ref.loc[-2:-1] and ref.loc[-1] == "source" and "citations" in ref.loc:
-                    citation = entity
-                    for part in ref.loc[:-1]:
-                        citation = citation[part] if isinstance(part, int) else getattr(citation, part)
-                    rows.append([entity.type, entity.id, ref.loc[0], citation.source, citation.quote, citation.locator, citation.credibility])
-    return csv_table(CITATION_COLUMNS, rows)
+    return citations_table_pieces(kb)()
+
+
+def citations_table_pieces(kb: KnowledgeBase) -> Assembled:
+    """:func:`citations_table` made of a piece per entity: the lines of its citations."""
+    return _table_pieces(kb, CITATION_COLUMNS, citation_rows)
 
 
 CLAIM_COLUMNS = ["entity_type", "entity_id", "field", "value", "value_start", "value_end", "preferred", "note",
                  "citation_sources", "citation_quotes", "citation_credibilities"]
+
+
+def claim_rows(kb: KnowledgeBase, entity: Entity) -> Iterable[list[Any]]:
+    """A row per value claimed in one of ``entity``'s ``*_claims`` fields."""
+    for dispute in disputes(entity):
+        field = ".".join(str(part) for part in dispute.loc).removesuffix("_claims")
+        for claim in dispute.claims:
+            date = claim.value if isinstance(claim.value, EdtfDate) else None
+            bounds = _date_columns(date)[1:] if date else ["", ""]
+            yield [entity.type, entity.id, field, claim_value_text(claim.value), *bounds,
+                   "true" if claim.preferred else "false", claim.note,
+                   join_list(c.source for c in claim.citations), join_list(c.quote or "" for c in claim.citations),
+                   join_list(c.credibility or "" for c in claim.citations)]
 
 
 def claims_table(kb: KnowledgeBase) -> str:
@@ -218,19 +240,22 @@ def claims_table(kb: KnowledgeBase) -> str:
     ``field`` says what the value is of, as a path in the entity's file without ``_claims``
     (``date``, ``participants.0.role``, ``relations.1.holds``); a date's ISO bounds are given
     as for other dates; ``preferred`` is ``true`` for the value the editors prefer."""
-    rows = []
-    for type_ in vocab.ENTITY_TYPES:
-        for entity in kb.all(type_):
-            for dispute in disputes(entity):
-                field = ".".join(str(part) for part in dispute.loc).removesuffix("_claims")
-                for claim in dispute.claims:
-                    date = claim.value if isinstance(claim.value, EdtfDate) else None
-                    bounds = _date_columns(date)[1:] if date else ["", ""]
-                    rows.append([entity.type, entity.id, field, claim_value_text(claim.value), *bounds,
-                                 "true" if claim.preferred else "false", claim.note,
-                                 join_list(c.source for c in claim.citations), join_list(c.quote or "" for c in claim.citations),
-                                 join_list(c.credibility or "" for c in claim.citations)])
-    return csv_table(CLAIM_COLUMNS, rows)
+    return claims_table_pieces(kb)()
+
+
+def claims_table_pieces(kb: KnowledgeBase) -> Assembled:
+    """:func:`claims_table` made of a piece per entity: the lines of its claimed values."""
+    return _table_pieces(kb, CLAIM_COLUMNS, claim_rows)
+
+
+def _table_pieces(kb: KnowledgeBase, header: list[str], rows) -> Assembled:
+    """A table of every entity's ``rows(kb, entity)``, in reading order, made of a piece per entity."""
+    return Assembled([(entity, partial(_rows_text, rows, kb, entity)) for type_ in vocab.ENTITY_TYPES for entity in kb.all(type_)],
+                     partial(_table_text, header))
+
+
+def _rows_text(rows, kb: KnowledgeBase, entity: Entity) -> str:
+    return "".join([_csv_line(row) for row in rows(kb, entity)])
 
 
 def csv_tables(kb: KnowledgeBase, urls: Urls = Urls()) -> dict[str, str]:

@@ -30,8 +30,9 @@ What each kind of file reads (the templates and exporters they run):
   history, the page of a deleted entry that and its entry in the history, the feed of changes only
   the history;
 - the data files (kb.json, the CSV tables, STIX, the feeds of entries): all of everything
-  (:meth:`Records.everything`), the archives included; those made of a piece per entity (kb.json,
-  STIX, the feeds of entries) have a record per piece too (:meth:`Records.piece`): all of its
+  (:meth:`Records.everything`), the archives included (the tables of links, citations and claims,
+  which show no prose: :meth:`Records.everything_shown`); each is made of a piece per entity
+  (:class:`kbgen.exports.Assembled`) with a record of its own (:meth:`Records.piece`): all of its
   entity and what is shown of every entity it names;
 - the vocabularies page and the JSON Schemas: nothing from the knowledge base (an empty record).
 """
