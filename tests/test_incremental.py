@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from conftest import VALID
 from kbgen.core import urls, vocab
 from kbgen.pipeline import check_knowledge_base, render_site
-from kbgen.runtime import ONE_PROCESS, FileMemo
+from kbgen.runtime import ONE_PROCESS, FileMemo, render_with_memo
+from kbgen.site.plan import plan_site
 
 LIMIT = 2  # entities per index page: splits the indexes and tag pages of a fixture this small
 TAGS = ["militias", "airspace"]
@@ -97,7 +98,7 @@ def apply(state: dict, data, counter: list[int]) -> str:
     # Only the changes the current knowledge base allows: after deleting every event, no event to redate.
     possible = {"title": entries, "summary": entries, "prose": True, "date": ids("events"), "tags": entries,
                 "participant": ids("events") and ids("actors"), "add-actor": True, "add-event": ids("actors"),
-                "delete": unreferenced, "rename": renamable}
+                "delete": unreferenced, "rename": renamable, "retire": entries}
     kind = data.draw(st.sampled_from([kind for kind, allowed in possible.items() if allowed]))
     if kind == "prose":  # the prose that only an entry's own page shows, besides its summary
         key, field = data.draw(st.sampled_from([(("recommendations", "resume-talks"), "rationale"),
@@ -141,6 +142,11 @@ def apply(state: dict, data, counter: list[int]) -> str:
             "tags": data.draw(st.lists(st.sampled_from(TAGS), unique=True, max_size=2)),
             "citations": [{"source": "field-report"}]}
         return f"add event {fresh}"
+    if kind == "retire":  # withdrawn (listed apart on its section's first page), or standing again
+        key = data.draw(st.sampled_from(entries))
+        if state[key].pop("retired", None) is None:
+            state[key]["retired"] = {"status": "withdrawn", "reason": f"Its evidence was misread, edit {counter[0]}."}
+        return f"retire {key}"
     if kind == "delete":
         key = data.draw(st.sampled_from(unreferenced))
         del state[key]
@@ -224,6 +230,43 @@ def test_a_summary_edit_renders_again_its_own_page_and_json_and_the_files_of_eve
     # What may be rendered again without changing: the other files that show every entry's prose.
     showing_prose = {urls.entity_table(t) for t in vocab.ENTITY_TYPES} | {urls.feed("events"), urls.feed("recommendations")}
     assert pages.computed - again <= len(changed | showing_prose)
+
+
+def rendered_again(root: Path, parsed: FileMemo, pages: FileMemo) -> dict[str, str]:
+    """The files a rebuild renders again (not taken from the build before), with their content."""
+    kb, problems = check_knowledge_base(root, parsed)
+    assert problems == [], problems
+    plan = plan_site(kb, index_page_entries=LIMIT)
+    rendered: list[str] = []
+    def rendering(planned):
+        rendered.append(planned.path)
+        return planned.render
+    contents = dict(zip([planned.path for planned in plan], render_with_memo(plan, pages, rendering=rendering)))
+    return {path: contents[path] for path in rendered}
+
+
+def test_a_section_index_reads_its_own_section_and_its_retired_entries_not_every_entry(tmp_path):
+    """A section's index (the first page of a split one) lists that section's entries and, apart, its
+    retired ones: a new actor renders again the actors' index, not the other sections' indexes, and a
+    retired entry's new title renders its section's index again."""
+    root = tmp_path / "kb"
+    shutil.copytree(VALID, root)
+    parsed, pages = FileMemo(), FileMemo()
+    rendered_again(root, parsed, pages)
+    indexes = {urls.section_index(type_) for type_ in vocab.ENTITY_TYPES}
+    (root / "entities/actors/lake-council.yml").write_text(
+        "name: Lake Council\nkind: armed-group\nsummary: A council.\ncitations:\n  - source: field-report\n", encoding="utf-8")
+    assert set(rendered_again(root, parsed, pages)) & indexes == {urls.section_index("actor")}  # split: its first page
+
+    retired = "retired:\n  status: withdrawn\n  reason: Its evidence was misread.\n"
+    for type_, name, renamed in (("event", "title: Border war", "title: Border conflict"),
+                                 ("actor", "name: Lake Council", "name: Lake Assembly")):
+        file = root / "entities" / vocab.FOLDERS[type_] / ("border-war.yml" if type_ == "event" else "lake-council.yml")
+        file.write_text(file.read_text(encoding="utf-8") + retired, encoding="utf-8")
+        assert urls.section_index(type_) in rendered_again(root, parsed, pages)
+        file.write_text(file.read_text(encoding="utf-8").replace(name, renamed), encoding="utf-8")
+        index = rendered_again(root, parsed, pages).get(urls.section_index(type_), "")
+        assert renamed.split(": ")[1] in index, f"the {type_}s' index does not show its retired entry's new title"
 
 
 def test_the_files_made_of_every_entry_make_again_only_the_edited_entry_s_pieces(tmp_path):

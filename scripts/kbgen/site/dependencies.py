@@ -24,9 +24,10 @@ What each kind of file reads (the templates and exporters they run):
 - a page of a section index or of a tag: what is shown of the entities it lists and of every
   entity they name (an event's line names its participants, a recommendation's group its
   addressee), the outline of the index around it (its own, its parent's, its siblings' and
-  children's titles, labels, paths and counts) and, for a tag, its description;
-- the whole-graph page, the tags page and a one-page section index: what is shown of every
-  entity, and the tags (:meth:`Records.everything_shown`); ``/changes/`` reads that and the whole
+  children's titles, labels, paths and counts) and, for a tag, its description; a section's first
+  page that and what is shown of the section's retired entries, which it lists apart;
+- the whole-graph page and the tags page: what is shown of every entity, and the tags
+  (:meth:`Records.everything_shown`); ``/changes/`` reads that and the whole
   history, the page of a deleted entry that and its entry in the history, the feed of changes only
   the history;
 - the data files (kb.json, the CSV tables, STIX, the feeds of entries): all of everything
@@ -183,6 +184,13 @@ class Records:
     def redirect(self, entity: Entity, former: str) -> Record:
         """What the redirect from ``entity``'s former id ``former`` reads."""
         return ((f"{entity.type}/{entity.id}", self.shown(entity.type, entity.id)), ("former", former))
+
+    def section_index(self, entities: list[Entity], retired: list[Entity], page: Optional[IndexPage] = None) -> Record:
+        """What a section's index reads: what is shown of the entities it lists and of every entity
+        they name, and of its retired entries, listed apart; when the index is split, ``page`` is its
+        first page, whose outline it reads too (:meth:`index`) and which lists the retired entries."""
+        listed = self.index(page) if page is not None else tuple(self._shown_around(entities, referrers=False))
+        return listed + (("retired", str(len(retired))),) + tuple(self._shown_around(retired, referrers=False))
 
     def index(self, page: IndexPage, description: Optional[str] = None) -> Record:
         """What a page of a split section index or of a tag reads."""

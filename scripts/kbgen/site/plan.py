@@ -128,18 +128,20 @@ def index_pages(kb: KnowledgeBase, env: Environment, type_: str, limit: int,
                 reads: dependencies.Records) -> list[PlannedFile]:
     """A section's index: one page while it lists at most ``limit`` entities, else the split pages."""
     entities = [entity for entity in kb.all(type_) if entity.retired is None]
+    retired_entities = [entity for entity in kb.all(type_) if entity.retired is not None]
     retired = rendering(env, "retired-entries.md.j2", page=paths.section_index(type_), kb=kb, type=type_,
-                        retired=[entity for entity in kb.all(type_) if entity.retired is not None])
+                        retired=retired_entities)
     split = indexes.split_index(type_, entities, limit, actor_name=lambda id_: kb.get("actor", id_).name)
     if split is None:
         path = paths.section_index(type_)
         return [PlannedFile(path, _followed_by(rendering(env, f"{vocab.FOLDERS[type_]}-index.md.j2", page=path, kb=kb,
                                                          type=type_, entities=entities), retired),
-                            inputs=reads.everything_shown)]
-    # The section's first page also lists its retired entries: it reads them all.
+                            inputs=partial(reads.section_index, entities, retired_entities))]
+    # The section's first page also lists its retired entries.
     return [PlannedFile(page.path, _followed_by(rendering(env, "index-page.md.j2", page=page.path, index=page, kb=kb, type=type_),
                                                 retired if page.path == paths.section_index(type_) else None),
-                        inputs=reads.everything_shown if page.path == paths.section_index(type_) else partial(reads.index, page))
+                        inputs=partial(reads.section_index, entities, retired_entities, page) if page.path == paths.section_index(type_)
+                        else partial(reads.index, page))
             for page in indexes.pages(split)]
 
 
