@@ -137,3 +137,66 @@ def test_serve_in_a_repository_shows_uncommitted_edits_and_each_new_commit_in_th
                         encoding="utf-8")
         assert wait_for(lambda: "Northern Republic" in fetch(changes)), "/changes/ names the entry by its old name"
         assert "Traceback" not in (tmp_path / "serve.log").read_text(encoding="utf-8")
+
+
+SERVED = "http://127.0.0.1:8000/"
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*") if path.is_file()}
+
+
+def test_rebuilds_after_each_kind_of_edit_leave_the_site_a_clean_build_writes(tmp_path, monkeypatch):
+    """In one process, as `mkdocs serve --dirty` rebuilds after each save (MkDocs' own build, as its
+    server calls it): after a rename, a retitling, a summary edit, an addition, a deletion and an id
+    renamed, every file of the served folder is the one a clean build of the same files writes, and
+    no other file is left. The navigation's titles too: a dirty build reads again only the pages that
+    changed, so the site's navigation titles each hand-written page itself rather than by its heading."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the sitemap's dates: the same for every build
+    root = make_knowledge_base(tmp_path / "kb")
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(site_config(root, docs_copy(tmp_path / "docs"), tmp_path / "unused"),
+                                          allow_unicode=True), encoding="utf-8")
+
+    def config_for(site: Path, command: str, dirty: bool):
+        config = load_config(config_file=str(config_file), site_dir=str(site))
+        config.site_url = SERVED
+        if command:
+            config.plugins.on_startup(command=command, dirty=dirty)
+        return config
+
+    entities = root / "entities"
+    def replace(path: str, old: str, new: str) -> None:
+        file = entities / path
+        file.write_text(file.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    edits = [
+        lambda: replace("actors/river-brigade.yml", "name: River Brigade", "name: Riverside Brigade"),
+        lambda: replace("events/border-war.yml", "title: Border war", "title: Border conflict"),
+        lambda: replace("actors/northland.yml", "summary: ", "summary: Revised. "),
+        lambda: (entities / "actors/delta-council.yml").write_text(
+            "name: Delta Council\nkind: armed-group\nsummary: A fictional council.\n"
+            "citations:\n  - source: field-report\n", encoding="utf-8"),
+        lambda: (entities / "actors/delta-council.yml").unlink(),
+        lambda: (entities / "recommendations/resume-negotiations.yml").write_text(
+            (entities / "recommendations/resume-talks.yml").read_text(encoding="utf-8") + "former_ids: [resume-talks]\n",
+            encoding="utf-8") and (entities / "recommendations/resume-talks.yml").unlink(),
+    ]
+    served = tmp_path / "served"
+    config = config_for(served, "serve", True)
+    try:
+        build(config, serve_url=SERVED, dirty=True)
+        for edit in edits:
+            edit()
+            build(config_for(served, "", True), serve_url=SERVED, dirty=True)
+    finally:
+        config.plugins.on_shutdown()
+    assert "Riverside Brigade" in (served / "events/border-post-attack/index.html").read_text(encoding="utf-8")
+
+    clean = tmp_path / "clean"
+    build(config_for(clean, "build", False))
+    served_files, clean_files = _site_files(served), _site_files(clean)
+    assert sorted(served_files) == sorted(clean_files)
+    assert [path for path in clean_files if served_files[path] != clean_files[path]] == []
