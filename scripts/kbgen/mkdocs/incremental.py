@@ -5,6 +5,9 @@ changed, and the site stays what a clean build of the same files makes.
   which a dirty build asks before reading, rendering and writing a page or copying a file) only
   when its content differs from the one written by the last build that succeeded, or when its
   output is missing.
+- :class:`KeptFiles` gives a build the generated files of the build before whose content did not
+  change, so MkDocs does not make them and work out their paths and URLs again: tens of thousands of
+  files for a large knowledge base, each edit.
 - :func:`remove_stale` deletes what the last build wrote for generated files that are gone (an
   entity deleted or renamed): a dirty build never cleans the site folder.
 - :class:`SearchPages` keeps Material's search index complete. A dirty build indexes only the
@@ -35,6 +38,38 @@ class GeneratedFile(File):
 
     def is_modified(self) -> bool:
         return self.changed or not os.path.isfile(self.abs_dest_path)
+
+
+class KeptFiles:
+    """The generated files of the last build that succeeded, for the next build of the same
+    configuration. A file is given again only with the same content (the caller checks), and
+    without its page: MkDocs makes each build's pages of its files (a page holds its HTML, and a
+    rebuild makes again only the pages whose files changed). What else MkDocs works out of a file,
+    its output path and URL from the site folder and ``use_directory_urls``, and which of
+    ``exclude_docs``, ``draft_docs`` and ``not_in_nav`` it is in, is the same while those settings are."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, GeneratedFile] = {}
+        self._settings: Optional[tuple] = None
+
+    @staticmethod
+    def _settings_of(config) -> tuple:
+        return (config.docs_dir, config.site_dir, config.use_directory_urls,
+                config.exclude_docs, config.draft_docs, config.not_in_nav)
+
+    def keep(self, config, files: Collection[GeneratedFile]) -> None:
+        """The files of a build that succeeded; their pages are let go."""
+        for file in files:
+            file.page = None
+            file.changed = False
+        self._files = {file.src_uri: file for file in files}
+        self._settings = self._settings_of(config)
+
+    def for_build(self, config) -> dict[str, GeneratedFile]:
+        """The kept files by path, for a build of ``config`` (none when its settings differ). Once
+        given, they are let go: a build that fails keeps nothing of them."""
+        files, self._files = self._files, {}
+        return files if self._settings == self._settings_of(config) else {}
 
 
 def remove_stale(previous: dict[str, str], generated: Collection[str], files: Files) -> None:

@@ -75,6 +75,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.written: dict[str, str] = {}
         self.outputs: dict[str, str] = {}
         self.building: dict[str, tuple[str, File]] = {}
+        # Under `mkdocs serve --dirty`: the generated files of the last build that succeeded, given to the
+        # next build again where their content is the same (incremental.reusable).
+        self.kept = incremental.KeptFiles()
         self.files: Files | None = None
         self.search_pages = incremental.SearchPages()
         self.collector = runtime.RebuildCollector()  # under `mkdocs serve`
@@ -178,11 +181,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.building = {}
         written = set(files.src_uris)  # the docs folder's own files
         edit_uri = self._edit_uris(config)
+        kept = self.kept.for_build(config) if self.dirty else {}
         for planned, content in zip(plan, contents):
             if planned.path in written:
                 raise Abort(f"kbgen: docs/{planned.path} would hide the generated page at the same path; rename or remove it")
-            file = incremental.GeneratedFile.generated(config, planned.path, content=content)
-            file.changed = self.written.get(planned.path) != content
+            unchanged = self.written.get(planned.path) == content
+            file = kept.get(planned.path) if unchanged else None
+            if file is None:
+                file = incremental.GeneratedFile.generated(config, planned.path, content=content)
+                file.changed = not unchanged
             if planned.source:
                 file.edit_uri = edit_uri(planned.source)
             files.append(file)
@@ -254,6 +261,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             # This build succeeded: what it wrote is what the next one compares with.
             self.written = {path: content for path, (content, _) in self.building.items()}
             self.outputs = {path: file.abs_dest_path for path, (_, file) in self.building.items()}
+            if self.dirty:
+                self.kept.keep(config, [file for _, file in self.building.values()])
             self.building, self.files = {}, None
             self.collector.ended()
         if self.config.search == "pagefind":
