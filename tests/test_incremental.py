@@ -269,6 +269,20 @@ def test_a_section_index_reads_its_own_section_and_its_retired_entries_not_every
         assert renamed.split(": ")[1] in index, f"the {type_}s' index does not show its retired entry's new title"
 
 
+def test_a_page_of_pages_shows_the_new_counts_when_an_entry_moves_to_another_page(tmp_path):
+    """The first page of a split index lists its pages and their counts, not its entries: an actor of
+    another kind moves to that kind's page, and the list shows both pages' new counts."""
+    root = tmp_path / "kb"
+    shutil.copytree(VALID, root)
+    parsed, pages = FileMemo(), FileMemo()
+    first = rendered_again(root, parsed, pages)[urls.section_index("actor")]
+    assert "State](kinds/state.md) — 2 actors" in first
+    file = root / "entities/actors/southland.yml"
+    file.write_text(file.read_text(encoding="utf-8").replace("kind: state", "kind: armed-group"), encoding="utf-8")
+    index = rendered_again(root, parsed, pages).get(urls.section_index("actor"), "")
+    assert "State](kinds/state.md) — 1 actor\n" in index and "Armed group](kinds/armed-group.md) — 2 actors" in index
+
+
 def test_the_files_made_of_every_entry_make_again_only_the_edited_entry_s_pieces(tmp_path):
     """kb.json, the STIX bundle, the feeds and the CSV tables are made of a piece per entry: after a
     summary edit each file showing it makes again the edited event's piece alone (its page and the

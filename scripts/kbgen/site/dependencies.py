@@ -193,8 +193,9 @@ class Records:
         return listed + (("retired", str(len(retired))),) + tuple(self._shown_around(retired, referrers=False))
 
     def index(self, page: IndexPage, description: Optional[str] = None) -> Record:
-        """What a page of a split section index or of a tag reads."""
-        parts = self._shown_around(page.entities, referrers=False)
+        """What a page of a split section index or of a tag reads. A page of pages (with children)
+        shows its entities only by their count and their pages' outlines, not one by one."""
+        parts = [] if page.children else self._shown_around(page.entities, referrers=False)
         grandparent = page.parent.parent if page.parent is not None else None
         parts += [("page", _outline(page)), ("parent", _outline(page.parent)), ("grandparent", _outline(grandparent)),
                   ("previous", _outline(page.previous)), ("next", _outline(page.next))]
