@@ -1,7 +1,6 @@
 """How the stages run (kbgen.runtime): work spread over a forked worker gives exactly what one process
 gives, failures surface where one process would raise them, and no worker is left behind."""
 
-import gc
 import json
 import multiprocessing
 import os
@@ -9,7 +8,6 @@ import subprocess
 import sys
 import threading
 import time
-import weakref
 from pathlib import Path
 
 import pytest
@@ -147,15 +145,16 @@ def test_a_memo_gives_back_what_was_computed_and_forgets_what_was_not_asked_for(
     assert memo.digest(b"x", "y") == memo.digest(b"x", b"y") != memo.digest(b"xy")
 
 
-class Node:
-    """A cyclic object the collector alone can free (reference counting cannot)."""
+# In a fresh process: the collector's schedule depends on everything the process made and froze before.
+REBUILD_COLLECTION = r"""
+import gc, sys, time, weakref
+from kbgen import runtime
 
+class Node:  # a cyclic object the collector alone can free (reference counting cannot)
     def __init__(self):
         self.itself = self
 
-
-def full_passes_during(work) -> int:
-    """How many full passes of the collector ran while ``work()`` ran."""
+def full_passes_during(work):
     passes = []
     def count(phase, info):
         if phase == "start" and info["generation"] == 2:
@@ -167,31 +166,39 @@ def full_passes_during(work) -> int:
         gc.callbacks.remove(count)
     return len(passes)
 
+collector = runtime.RebuildCollector(idle_after=0.05)
+thresholds = gc.get_threshold()
+# As many new long-lived objects as set off full passes on Python's schedule (a quarter more than
+# lived through the last one): what a rebuild's new files and pages are to the rest.
+count = len(gc.get_objects()) + 200_000
+made = []
+gc.collect()
+before = full_passes_during(lambda: made.append([[] for _ in range(count)]))
+made.clear()
+left = Node()
+gone = weakref.ref(left)
+gc.collect()  # it lived through a full pass, as the last build's pages have when an edit comes
+collector.begins()
+during = full_passes_during(lambda: made.append([[] for _ in range(count)]))
+del left  # the rebuild replaces it: now garbage that only a full pass finds
+collector.ended()
+restored = gc.get_threshold() == thresholds
+deadline = time.monotonic() + 10
+while gone() is not None and time.monotonic() < deadline:
+    time.sleep(0.02)
+collector.close()
+print(before, during, restored, gone() is None)
+"""
+
 
 def test_a_rebuild_makes_many_long_lived_objects_without_a_full_collection_and_one_frees_its_garbage_once_idle():
-    collector = runtime.RebuildCollector(idle_after=0.05)
-    thresholds = gc.get_threshold()
-    # As many new long-lived objects as set off full passes on Python's schedule (a quarter more than
-    # lived through the last one): what a rebuild's new files and pages are to the rest.
-    count = len(gc.get_objects()) + 200_000
-    made = []
-    gc.collect()
-    assert full_passes_during(lambda: made.append([[] for _ in range(count)])) > 0
-    made.clear()
-
-    left = Node()
-    gone = weakref.ref(left)
-    gc.collect()  # it lived through a full pass, as the last build's pages have when an edit comes
-    collector.begins()
-    assert full_passes_during(lambda: made.append([[] for _ in range(count)])) == 0
-    del left  # the rebuild replaces it: now garbage that only a full pass finds
-    collector.ended()
-    assert gc.get_threshold() == thresholds
-    deadline = time.monotonic() + 10
-    while gone() is not None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert gone() is None, "no full collection ran once the rebuild ended"
-    collector.close()
+    result = subprocess.run([sys.executable, "-c", REBUILD_COLLECTION], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    before, during, restored, freed = result.stdout.split()
+    assert int(before) > 0  # Python's own schedule: full passes
+    assert int(during) == 0, "a full pass ran during the rebuild"
+    assert restored == "True", "the collector's schedule was not restored when the rebuild ended"
+    assert freed == "True", "no full collection ran once the rebuild ended"
 
 
 # Every error case and the repository, checked in a fresh process (no idle threads of other tests)
