@@ -76,7 +76,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.outputs: dict[str, str] = {}
         self.building: dict[str, tuple[str, File]] = {}
         # Under `mkdocs serve --dirty`: the generated files of the last build that succeeded, given to the
-        # next build again where their content is the same (incremental.reusable).
+        # next build again where their content is the same (incremental.KeptFiles).
         self.kept = incremental.KeptFiles()
         self.files: Files | None = None
         self.search_pages = incremental.SearchPages()

@@ -24,8 +24,9 @@ What each kind of file reads (the templates and exporters they run):
 - a page of a section index or of a tag: what is shown of the entities it lists and of every
   entity they name (an event's line names its participants, a recommendation's group its
   addressee), the outline of the index around it (its own, its parent's, its siblings' and
-  children's titles, labels, paths and counts) and, for a tag, its description; a section's first
-  page that and what is shown of the section's retired entries, which it lists apart;
+  children's titles, labels, paths and counts) and, for a tag, its description (a page of pages
+  shows its entities only as counts: it reads the outlines alone); a section's first page that
+  and what is shown of the section's retired entries, which it lists apart;
 - the whole-graph page and the tags page: what is shown of every entity, and the tags
   (:meth:`Records.everything_shown`); ``/changes/`` reads that and the whole
   history, the page of a deleted entry that and its entry in the history, the feed of changes only
@@ -186,9 +187,9 @@ class Records:
         return ((f"{entity.type}/{entity.id}", self.shown(entity.type, entity.id)), ("former", former))
 
     def section_index(self, entities: list[Entity], retired: list[Entity], page: Optional[IndexPage] = None) -> Record:
-        """What a section's index reads: what is shown of the entities it lists and of every entity
-        they name, and of its retired entries, listed apart; when the index is split, ``page`` is its
-        first page, whose outline it reads too (:meth:`index`) and which lists the retired entries."""
+        """What a section's index reads: what is shown of its retired entries, listed apart, and of the
+        entities it lists and every entity they name; or, when the index is split, what its first page
+        ``page`` reads (:meth:`index`), which lists the retired entries."""
         listed = self.index(page) if page is not None else tuple(self._shown_around(entities, referrers=False))
         return listed + (("retired", str(len(retired))),) + tuple(self._shown_around(retired, referrers=False))
 
