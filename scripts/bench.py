@@ -279,6 +279,7 @@ from kbgen.site.plan import plan_site
 root = Path(sys.argv[1])
 os.environ[runtime.ONE_PROCESS] = "1"  # each stage as one process does it
 t0 = time.perf_counter(); kb, problems = check_knowledge_base(root)
+runtime.keep_for_good()  # as `kbgen generate` and a one-off `mkdocs build` do once the knowledge base is read
 t1 = time.perf_counter(); plan = plan_site(kb)
 t2 = time.perf_counter(); [planned.render() for planned in plan]  # as `mkdocs serve` does
 t3 = time.perf_counter()

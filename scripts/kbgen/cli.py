@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+from . import runtime
 from .core.problems import KnowledgeBaseError, one_line
 from .core.vocab import FOLDERS as folders
 from .pipeline import check_knowledge_base
@@ -45,6 +46,7 @@ def _generate(args) -> int:
         for problem in problems:
             print(problem)
         return 1
+    runtime.keep_for_good()  # a one-off process: the knowledge base lives until it ends
     history = read_history(args.root, kb)
     if not history.available:
         print(f"kbgen: {history.note}", file=sys.stderr)
