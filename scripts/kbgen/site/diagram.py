@@ -267,6 +267,13 @@ def _entity_height(node: Node) -> float:
 
 
 @functools.lru_cache(maxsize=65_536)
+def _node_texts(type_: str, title: str) -> tuple[str, str, tuple[str, ...]]:
+    """A node's shape, its tooltip and the lines of its title, escaped. Cached, as :func:`_wrap` is."""
+    shape = 'rx="14"' if type_ == "actor" else 'rx="2"'
+    return shape, f"<title>{escape(type_)}: {escape(title)}</title>", tuple(escape(line) for line in _wrap(title))
+
+
+@functools.lru_cache(maxsize=65_536)
 def _f(value: float) -> str:
     """A coordinate to a tenth of a pixel, without trailing zeros or exponents (stable text, small files)."""
     text = f"{value:.1f}".rstrip("0").rstrip(".")
@@ -307,14 +314,11 @@ def render_svg(nodes: list[Node], links: list[Edge], page: str, urls: Urls = Url
     else:
         _layout(list(vertices.values()) + label_vertices, layout_edges)
 
-    def box(v: Vertex) -> tuple[float, float, float, float]:
-        # layout (x across layers' width, y down layers) -> drawing (x right, y down)
-        y, x = v.view.xy
-        return x, y, v.view.h, v.view.w  # centre x, centre y, width, height
-
-    all_vertices = list(vertices.values()) + label_vertices
-    width = max(box(v)[0] + box(v)[2] / 2 for v in all_vertices) + GAP
-    height = max(box(v)[1] + box(v)[3] / 2 for v in all_vertices) + GAP
+    # layout (x across layers' width, y down layers) -> drawing (x right, y down): centre x, centre y, width, height
+    boxes = {vertex: (vertex.view.xy[1], vertex.view.xy[0], vertex.view.h, vertex.view.w)
+             for vertex in [*vertices.values(), *label_vertices]}
+    width = max(x + w / 2 for x, _, w, _ in boxes.values()) + GAP
+    height = max(y + h / 2 for _, y, _, h in boxes.values()) + GAP
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="kb-graph-svg" width="{_f(width + GAP)}" height="{_f(height + GAP)}"'
         f' viewBox="{_f(-GAP)} {_f(-GAP)} {_f(width + GAP)} {_f(height + GAP)}" role="group" aria-label="{escape(title)}">',
@@ -323,7 +327,7 @@ def render_svg(nodes: list[Node], links: list[Edge], page: str, urls: Urls = Url
     ]
     for edge in layout_edges:
         a, b = edge.v
-        (ax, ay, aw, _), (bx, by, bw, _) = box(a), box(b)
+        (ax, ay, aw, _), (bx, by, bw, _) = boxes[a], boxes[b]
         points = [(y, x) for x, y in edge.view.points] or [(ax, ay), (bx, by)]
         direction = 1 if bx >= ax else -1
         points[0] = (ax + direction * aw / 2, points[0][1])
@@ -337,20 +341,20 @@ def render_svg(nodes: list[Node], links: list[Edge], page: str, urls: Urls = Url
         dashed = ' stroke-dasharray="6 4"' if edge.data.uncertain else ""  # an attribute: dashed offline, in print, without the stylesheet
         out.append(f'<path class="kb-graph-edge{" kb-graph-uncertain" if edge.data.uncertain else ""}" d="{path}"{arrow}{dashed}>{hover}</path>')
     for label in label_vertices:
-        x, y, w, h = box(label)
+        x, y, _, _ = boxes[label]
         out.append(f'<text class="kb-graph-label" x="{_f(x)}" y="{_f(y + 4)}" text-anchor="middle">{escape(label.data.label)}</text>')
     for node in nodes:
-        x, y, w, h = box(vertices[node.key])
+        x, y, w, h = boxes[vertices[node.key]]
         entity = node.entity
-        classes = f"kb-graph-node kb-graph-{entity.type}" + (" kb-graph-centre" if node.key == centre else "")
-        shape = 'rx="14"' if entity.type == "actor" else 'rx="2"'
-        lines = _wrap(entity.title)
+        shape, tooltip, lines = _node_texts(entity.type, entity.title)
         top = y - h / 2 + 5 + LINE_HEIGHT - 3
-        text = f'<text x="{_f(x)}" y="{_f(top)}" text-anchor="middle" class="kb-graph-type">{entity.type}</text>'
+        across = _f(x)
+        text = f'<text x="{across}" y="{_f(top)}" text-anchor="middle" class="kb-graph-type">{entity.type}</text>'
         for index, line in enumerate(lines, start=1):
-            text += f'<text x="{_f(x)}" y="{_f(top + index * LINE_HEIGHT)}" text-anchor="middle">{escape(line)}</text>'
+            text += f'<text x="{across}" y="{_f(top + index * LINE_HEIGHT)}" text-anchor="middle">{line}</text>'
+        classes = f"kb-graph-node kb-graph-{entity.type}" + (" kb-graph-centre" if node.key == centre else "")
         out.append(
-            f'<a href="{escape(urls.link(page, paths.entity_page(entity.type, entity.id)))}" class="{classes}"><title>{escape(entity.type)}: {escape(entity.title)}</title>'
+            f'<a href="{escape(urls.link(page, paths.entity_page(entity.type, entity.id)))}" class="{classes}">{tooltip}'
             f'<rect x="{_f(x - w / 2)}" y="{_f(y - h / 2)}" width="{_f(w)}" height="{_f(h)}" {shape}/>{text}</a>'
         )
     out.append("</svg>")
