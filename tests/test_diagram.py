@@ -199,3 +199,20 @@ def test_an_entity_both_naming_and_named_stands_once(tmp_path):
     assert labels == ["adversary of", "concerns", "initiator", "proxy of"]
     boxes = _boxes(figure)
     assert boxes["../southland/"][0] > boxes["./"][0]  # on the right, where what the entry names stands
+
+
+
+def test_the_drawings_of_one_build_are_those_each_page_draws_alone():
+    """A build's drawings (each entry's links worked out once, for its page and its neighbours' pages)
+    are, page after page, what the page's own drawing is: for the repository and the fixture knowledge base."""
+    for root in (REPO, VALID):
+        kb = read_knowledge_base(root)
+        drawings = diagram.Neighbourhoods(kb, Urls(directory_urls=False))
+        drawn = 0
+        for type_ in diagram.DRAWN_TYPES:
+            for entity in kb.all(type_):
+                page = f"{vocab.FOLDERS[type_]}/{entity.id}.md"
+                figure = drawings.figure(entity, page)
+                assert figure == diagram.neighbourhood_figure(kb, entity, page, Urls(directory_urls=False)), page
+                drawn += bool(figure)
+        assert drawn > 3

@@ -24,7 +24,7 @@ import functools
 import textwrap
 from dataclasses import dataclass
 from html import escape
-from typing import Optional
+from typing import Callable, Optional
 
 from grandalf.graphs import Edge as LayoutEdge
 from grandalf.graphs import Vertex, graph_core
@@ -103,20 +103,43 @@ def _links_from(entity: Entity, kb: KnowledgeBase) -> list[Edge]:
     return list(dict.fromkeys(links))
 
 
-def neighbourhood(kb: KnowledgeBase, entity: Entity) -> tuple[list[Node], list[Edge]]:
-    """One hop around ``entity``: everything it names and everything that names it."""
+def neighbourhood(kb: KnowledgeBase, entity: Entity,
+                  links_from: Optional[Callable[[Entity], list[Edge]]] = None) -> tuple[list[Node], list[Edge]]:
+    """One hop around ``entity``: everything it names and everything that names it. ``links_from``
+    gives an entity's own links (:meth:`Neighbourhoods.links_from`, worked out once a build)."""
+    links_from = links_from or (lambda other: _links_from(other, kb))
     key = (entity.type, entity.id)
-    links = dict.fromkeys(_links_from(entity, kb))  # ordered and a set: a hub has thousands
+    links = dict.fromkeys(links_from(entity))  # ordered and a set: a hub has thousands
     referrers = dict.fromkeys((b.entity.type, b.entity.id) for b in kb.referenced_by.get(key, [])
                               if b.entity.type in DRAWN_TYPES)
     for other in referrers:
-        links.update(dict.fromkeys(link for link in _links_from(kb.get(*other), kb) if link.target == key))
+        links.update(dict.fromkeys(link for link in links_from(kb.get(*other)) if link.target == key))
     # Retired entries stay out of other entries' neighbourhoods (their own page still draws theirs).
     links = {link: None for link in links
              if getattr(kb.get(*(link.target if link.source == key else link.source)), "retired", None) is None}
     keys = [key] + [link.target for link in links] + [link.source for link in links]
     nodes = [Node(kb.get(*k)) for k in dict.fromkeys(keys)]
     return nodes, list(links)
+
+
+class Neighbourhoods:
+    """The neighbourhood drawings of one knowledge base's pages. An entry's own links are drawn on its
+    page and on the page of each entry it names: each entry's are worked out once."""
+
+    def __init__(self, kb: KnowledgeBase, urls: Urls = Urls()):
+        self.kb, self.urls = kb, urls
+        self._links: dict[tuple[str, str], list[Edge]] = {}
+
+    def links_from(self, entity: Entity) -> list[Edge]:
+        key = (entity.type, entity.id)
+        links = self._links.get(key)
+        if links is None:
+            links = self._links[key] = _links_from(entity, self.kb)
+        return links
+
+    def figure(self, entity: Entity, page: str) -> str:
+        """:func:`neighbourhood_figure` of ``entity`` on ``page``."""
+        return neighbourhood_figure(self.kb, entity, page, self.urls, links_from=self.links_from)
 
 
 def whole_graph(kb: KnowledgeBase) -> tuple[list[Node], list[Edge]]:
@@ -370,8 +393,9 @@ def figure(svg: str, caption: str, kind: str) -> str:
     )
 
 
-def neighbourhood_figure(kb: KnowledgeBase, entity: Entity, page: str, urls: Urls = Urls()) -> str:
-    nodes, links = neighbourhood(kb, entity)
+def neighbourhood_figure(kb: KnowledgeBase, entity: Entity, page: str, urls: Urls = Urls(),
+                         links_from: Optional[Callable[[Entity], list[Edge]]] = None) -> str:
+    nodes, links = neighbourhood(kb, entity, links_from)
     if not links:
         return ""
     caption = "What refers to this entry (left) and what it refers to (right). Each box links to its page."

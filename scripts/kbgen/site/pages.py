@@ -79,9 +79,13 @@ def make_environment(overrides: Optional[Path] = None, urls: Urls = Urls(), site
         """The address of a data file relative to the page, for HTML links."""
         return Markup(escape(urls.link(context["page"], path)))
 
+    drawings: list[diagram.Neighbourhoods] = []  # of the knowledge base the pages are rendered from
+
     @pass_context
     def neighbourhood_graph(context, entity: Entity) -> Markup:
-        figure = diagram.neighbourhood_figure(context["kb"], entity, context["page"], urls)
+        if not drawings or drawings[0].kb is not context["kb"]:
+            drawings[:] = [diagram.Neighbourhoods(context["kb"], urls)]
+        figure = drawings[0].figure(entity, context["page"])
         return passthrough(figure) if figure else Markup("")  # most of a page's HTML tags: never parsed
 
     @pass_context
