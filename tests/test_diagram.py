@@ -201,7 +201,6 @@ def test_an_entity_both_naming_and_named_stands_once(tmp_path):
     assert boxes["../southland/"][0] > boxes["./"][0]  # on the right, where what the entry names stands
 
 
-
 def test_the_drawings_of_one_build_are_those_each_page_draws_alone():
     """A build's drawings (each entry's links worked out once, for its page and its neighbours' pages)
     are, page after page, what the page's own drawing is: for the repository and the fixture knowledge base."""
