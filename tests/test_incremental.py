@@ -368,3 +368,43 @@ def test_a_history_fingerprint_is_the_same_for_the_same_commits_and_changes_with
     git(root, "commit", "--quiet", "-m", "Rename the file", day=22)
     kb, _ = check_knowledge_base(root)
     assert read_history(root, kb).fingerprint() not in seen
+
+
+def test_an_edit_saved_then_committed_shows_the_commit_in_the_entry_s_history(tmp_path):
+    """An editor saves (the entry's page is rendered again with the history as it was) and then
+    commits: the knowledge base is the same, the history is not, and the entry's page shows the commit."""
+    from history_repo import git, make_history_repo
+    from kbgen.history.timeline import read_history
+
+    root = tmp_path / "kb"
+    make_history_repo(root)
+
+    def build_with_history(parsed=None, pages=None):
+        kb, problems = check_knowledge_base(root, parsed)
+        assert problems == [], problems
+        return {f.path: f.content for f in render_site(kb, pages=pages, history=read_history(root, kb))}
+
+    parsed, pages = FileMemo(), FileMemo()
+    build_with_history(parsed, pages)
+    file = root / "entities/actors/northland.yml"
+    file.write_text(file.read_text(encoding="utf-8").replace("summary: ", "summary: Revised. ", 1), encoding="utf-8")
+    saved = build_with_history(parsed, pages)
+    assert "Revise Northland's summary" not in saved["actors/northland.md"]
+    git(root, "commit", "--quiet", "-am", "Revise Northland's summary", day=20)
+    committed = build_with_history(parsed, pages)
+    assert "Revise Northland's summary" in committed["actors/northland.md"]
+    assert committed == build_with_history()
+
+
+def test_a_source_s_archived_text_removed_is_no_longer_announced_on_its_page(tmp_path):
+    """A source's page says whether its publisher's text is archived: removing the text, its YAML
+    unchanged, renders the page again."""
+    root = tmp_path / "kb"
+    shutil.copytree(VALID, root)
+    parsed, pages = FileMemo(), FileMemo()
+    first = build(root, parsed, pages)
+    assert "is archived with this knowledge base" in first["sources/field-report.md"]
+    (root / "entities/sources/field-report.txt").unlink()
+    after = build(root, parsed, pages)
+    assert "is archived with this knowledge base" not in after["sources/field-report.md"]
+    assert after == build(root)

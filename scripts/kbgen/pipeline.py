@@ -26,6 +26,8 @@ from .source.documents import RawDocument
 from .source.files import read_bytes
 
 if TYPE_CHECKING:
+    from .history.timeline import History
+    from .site.dependencies import Records
     from .site.plan import GeneratedFile
 
 
@@ -150,12 +152,27 @@ def render_site(kb: KnowledgeBase, templates: Optional[Path] = None, last_update
     # Imported here: checking a knowledge base (`kbgen validate`) needs no templates, Jinja or exporters.
     from .site.plan import GeneratedFile, plan_site
 
-    plan = plan_site(kb, templates, last_updated, bytecode_cache=runtime.template_code(), **options)
+    records = None if pages is None else records_again(kb, pages, options.get("history"))
+    plan = plan_site(kb, templates, last_updated, bytecode_cache=runtime.template_code(), records=records, **options)
     if pages is not None:
         contents = runtime.render_with_memo(plan, pages, render_context(templates, **options))
     else:
         contents = runtime.run_all([located(planned) for planned in plan])
     return [GeneratedFile(planned.path, content, planned.source) for planned, content in zip(plan, contents)]
+
+
+_LAST_RECORDS = "the dependency records of the last build"
+
+
+def records_again(kb: KnowledgeBase, pages: runtime.FileMemo, history: Optional["History"] = None) -> "Records":
+    """The dependency records of a rebuild whose rendered files ``pages`` keeps (for
+    :func:`kbgen.site.plan.plan_site`): made with the last build's, which ``pages`` keeps too, so that
+    only the records of what changed and of what shows it are worked out again."""
+    from .site.plan import records_of
+
+    records = records_of(kb, history, pages.kept(_LAST_RECORDS, None))
+    pages.keep(_LAST_RECORDS, records)
+    return records
 
 
 def render_context(templates: Optional[Path] = None, **options) -> str:

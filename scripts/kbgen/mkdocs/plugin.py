@@ -36,7 +36,7 @@ from ..history.git import head_commit
 from ..history.timeline import knowledge_base_read, read_history
 from ..link.retired import retired_reference_warnings
 from ..core.problems import KnowledgeBaseError
-from ..pipeline import check_knowledge_base, located, render_context
+from ..pipeline import check_knowledge_base, located, records_again, render_context
 from ..site.history import last_changed
 from ..site.plan import plan_site
 from . import incremental, pagefind
@@ -124,7 +124,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # Under serve, the history is part of every file's context: a new commit renders them again.
         options = dict(urls=Urls(config.use_directory_urls, config.site_url), site_name=config.site_name,
                        index_page_entries=self.config.index_page_entries, history=history)
-        plan = plan_site(kb, self.templates, updated, bytecode_cache=runtime.template_code(), **options)
+        records = None if self.one_off_build else records_again(kb, self.pages, history)
+        plan = plan_site(kb, self.templates, updated, bytecode_cache=runtime.template_code(), records=records, **options)
         if not self.one_off_build:
             return self._serve_files(files, config, plan, render_context(self.templates, **options))
         generated = []

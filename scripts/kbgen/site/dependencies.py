@@ -65,7 +65,10 @@ _SHOWING_NO_PROSE = frozenset({urls.RELATIONS_TABLE, urls.CITATIONS_TABLE, urls.
 class Records:
     """The records of the files of one knowledge base and its history; each is worked out once."""
 
-    def __init__(self, kb: KnowledgeBase, history: History) -> None:
+    def __init__(self, kb: KnowledgeBase, history: History, earlier: Optional[Records] = None) -> None:
+        """``earlier``: the records of the build before (under ``mkdocs serve``), of which those of the
+        entities that neither changed nor name or are named by one that changed are taken over
+        (:meth:`_take_over`): they are what working them out again would give."""
         self.kb = kb
         self.history = history
         self._shown: dict[tuple[str, str], str] = {}
@@ -75,6 +78,49 @@ class Records:
         self._history: Optional[Record] = None
         self._parts: dict[tuple[str, str], tuple[str, str]] = {}
         self._named: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+        if earlier is not None:
+            self._take_over(earlier)
+
+    def _take_over(self, earlier: Records) -> None:
+        """Take over from ``earlier`` what depends only on what did not change.
+
+        What is shown of an entity is a function of its file's text: it stays while the entity's
+        version does. An entity's names (the existing entities it names), its page's record and its
+        pieces' records read it, the entities it names and those naming it: they stay unless one of
+        those changed, was added or went away. The entities naming a changed one are looked up in the
+        earlier names and in the new ones, so that a link an edit made or dropped counts either way.
+        A source's page reads its archived text too, and every entity's page its history: page records
+        are taken over only with a history equal to the earlier one, and never a source's."""
+        kb, before = self.kb, earlier.kb
+        keys = [(type_, id_) for type_ in vocab.ENTITY_TYPES for id_ in kb.entities[type_]]
+        earlier_keys = [(type_, id_) for type_ in vocab.ENTITY_TYPES for id_ in before.entities[type_]]
+        changed = {key for key in keys if key[1] not in before.entities[key[0]] or before.version(*key) != kb.version(*key)}
+        changed.update(key for key in earlier_keys if key[1] not in kb.entities[key[0]])
+        affected = set(changed)
+        for key, named in earlier._named.items():
+            if not changed.isdisjoint(named):
+                affected.add(key)  # it named an entity that changed
+        for key in changed:
+            affected.update(earlier._named.get(key, ()))
+            if key[1] in kb.entities[key[0]]:
+                affected.update(self._names(kb.get(*key)))
+                affected.update((link.entity.type, link.entity.id) for link in kb.referenced_by.get(key, ()))
+        for key in keys:
+            if key not in changed:
+                if key in earlier._shown:
+                    self._shown[key] = earlier._shown[key]
+                if key in earlier._parts:
+                    self._parts[key] = earlier._parts[key]
+        for key, named in earlier._named.items():
+            if key not in affected:
+                self._named.setdefault(key, named)
+        for key, record in earlier._pieces.items():
+            if key not in affected:
+                self._pieces[key] = record
+        if earlier.history == self.history:
+            for key, record in earlier._entities.items():
+                if key[:2] not in affected and key[0] != "source":
+                    self._entities[key] = record
 
     def shown(self, type_: str, id_: str) -> str:
         """What changes whenever what other pages show of ``type_``/``id_`` changes: all its fields but

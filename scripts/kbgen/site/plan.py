@@ -61,7 +61,8 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
               urls: Urls = Urls(), site_name: Optional[str] = None,
               index_page_entries: int = indexes.DEFAULT_INDEX_PAGE_ENTRIES,
               history: Optional[History] = None,
-              bytecode_cache: Optional[BytecodeCache] = None) -> list[PlannedFile]:
+              bytecode_cache: Optional[BytecodeCache] = None,
+              records: Optional[dependencies.Records] = None) -> list[PlannedFile]:
     """Every generated page and data file, in a stable order, each rendered when asked.
 
     ``last_updated`` maps an entity file (relative to the root) to the date it last changed
@@ -72,12 +73,15 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     into pages (:mod:`kbgen.site.indexes`). ``history`` (:func:`kbgen.history.timeline.read_history`)
     gives ``/changes/``, its feed, each entry's History section and the pages of deleted entries;
     without it they say that history is unavailable. ``bytecode_cache``: Jinja's,
-    templates compiled before.
+    templates compiled before. ``records``: the files' dependency records, :func:`records_of` ``kb``
+    and ``history`` (a rebuild's, made with the build before's); by default made here.
     """
     env = make_environment(templates, urls, site_name, bytecode_cache)
     last_updated = last_updated or {}
-    history = history or History(False, "History was not read for this build.")
-    reads = dependencies.Records(kb, history)
+    history = history or _NOT_READ
+    reads = records if records is not None else dependencies.Records(kb, history)
+    if reads.kb is not kb or reads.history != history:
+        raise ValueError("plan_site: the records given are of another knowledge base or history")
 
     def entity_page(entity: Entity) -> PlannedFile:
         path = paths.entity_page(entity.type, entity.id)
@@ -116,6 +120,16 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
             files.append(PlannedFile(path, render, inputs=partial(reads.entity, entity_data[path]) if path in entity_data
                                      else partial(reads.data_file, path)))
     return files
+
+
+_NOT_READ = History(False, "History was not read for this build.")
+
+
+def records_of(kb: KnowledgeBase, history: Optional[History] = None,
+               earlier: Optional[dependencies.Records] = None) -> dependencies.Records:
+    """The dependency records of the files :func:`plan_site` plans for ``kb`` and ``history``; those
+    that did not change since the ``earlier`` build's are taken over (:class:`~.dependencies.Records`)."""
+    return dependencies.Records(kb, history or _NOT_READ, earlier)
 
 
 def rendering(env: Environment, template: str, **context: Any) -> Callable[[], str]:
