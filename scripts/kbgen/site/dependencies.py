@@ -42,7 +42,7 @@ What each kind of file reads (the templates and exporters they run):
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from ..core import urls, vocab
 from ..core.digests import text_digest
@@ -78,6 +78,11 @@ class Records:
         self._history: Optional[Record] = None
         self._parts: dict[tuple[str, str], tuple[str, str]] = {}
         self._named: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+        # What is shown of the entities of a list (an index page's), by their keys; and, from the build
+        # before, those lists and the entities whose parts may differ from that build's.
+        self._lists: dict[tuple[tuple[str, str], ...], Record] = {}
+        self._earlier_lists: dict[tuple[tuple[str, str], ...], Record] = {}
+        self._affected: frozenset[tuple[str, str]] = frozenset()
         if earlier is not None:
             self._take_over(earlier)
 
@@ -90,7 +95,9 @@ class Records:
         those changed, was added or went away. The entities naming a changed one are looked up in the
         earlier names and in the new ones, so that a link an edit made or dropped counts either way.
         A source's page reads its archived text too, and every entity's page its history: page records
-        are taken over only with a history equal to the earlier one, and never a source's."""
+        are taken over only with a history equal to the earlier one, and never a source's. What an
+        index page reads of the entities it lists is taken over when none of them is affected
+        (:meth:`_listed`); its outline is worked out again."""
         kb, before = self.kb, earlier.kb
         keys = [(type_, id_) for type_ in vocab.ENTITY_TYPES for id_ in kb.entities[type_]]
         earlier_keys = [(type_, id_) for type_ in vocab.ENTITY_TYPES for id_ in before.entities[type_]]
@@ -117,6 +124,7 @@ class Records:
         for key, record in earlier._pieces.items():
             if key not in affected:
                 self._pieces[key] = record
+        self._earlier_lists, self._affected = earlier._lists, frozenset(affected)
         if earlier.history == self.history:
             for key, record in earlier._entities.items():
                 if key[:2] not in affected and key[0] != "source":
@@ -185,6 +193,18 @@ class Records:
                     keys[(link.entity.type, link.entity.id)] = None
         return [self._part(key) for key in keys]
 
+    def _listed(self, entities: Sequence[Entity]) -> Record:
+        """What is shown of ``entities`` and of every entity they name: an index page's list, taken
+        over from the build before when none of them is affected by what changed."""
+        keys = tuple((entity.type, entity.id) for entity in entities)
+        listed = self._lists.get(keys)
+        if listed is None:
+            listed = self._earlier_lists.get(keys)
+            if listed is None or not self._affected.isdisjoint(keys):
+                listed = tuple(self._shown_around(entities, referrers=False))
+            self._lists[keys] = listed
+        return listed
+
     def entity(self, entity: Entity, updated: str = "") -> Record:
         """What an entity's page (and its JSON, which reads the same) reads."""
         key = (entity.type, entity.id, updated)
@@ -236,13 +256,13 @@ class Records:
         """What a section's index reads: what is shown of its retired entries, listed apart, and of the
         entities it lists and every entity they name; or, when the index is split, what its first page
         ``page`` reads (:meth:`index`), which lists the retired entries."""
-        listed = self.index(page) if page is not None else tuple(self._shown_around(entities, referrers=False))
-        return listed + (("retired", str(len(retired))),) + tuple(self._shown_around(retired, referrers=False))
+        listed = self.index(page) if page is not None else self._listed(entities)
+        return listed + (("retired", str(len(retired))),) + self._listed(retired)
 
     def index(self, page: IndexPage, description: Optional[str] = None) -> Record:
         """What a page of a split section index or of a tag reads. A page of pages (with children)
         shows its entities only by their count and their pages' outlines, not one by one."""
-        parts = [] if page.children else self._shown_around(page.entities, referrers=False)
+        parts = [] if page.children else list(self._listed(page.entities))
         grandparent = page.parent.parent if page.parent is not None else None
         parts += [("page", _outline(page)), ("parent", _outline(page.parent)), ("grandparent", _outline(grandparent)),
                   ("previous", _outline(page.previous)), ("next", _outline(page.next))]
