@@ -129,3 +129,38 @@ def _compare(make, n, render, tmp_path):
         for _ in range(5):
             a, b = min(a, timed(run_small)), min(b, timed(run_large))
         assert b / a <= MAX_RATIO, f"{stage}: {a:.3f} s at {n}, {b:.3f} s at {2 * n} (x{b / a:.2f})"
+
+
+def test_a_rebuild_with_its_history_read_again_is_linear_in_a_large_commit(tmp_path, monkeypatch):
+    """Under ``mkdocs serve`` the history is read again after a commit or a retitling: a rebuild
+    then compares it with the last build's, which for one commit of every file must not compare
+    that commit's files once per file (the knowledge base's first commit, say)."""
+    from history_repo import git
+    from kbgen.history.timeline import read_history
+    from kbgen.runtime import FileMemo
+
+    monkeypatch.setenv("KBGEN_PROCESSES", "1")
+
+    def rebuild_of(n: int):
+        root = write(tmp_path / f"repo-{n}", {"entities/sources/report.yml": SOURCE,
+                                              **{f"entities/actors/actor-{i}.yml": actor(i) for i in range(n)}})
+        git(root, "init", "--quiet", "--initial-branch=main")
+        git(root, "add", "-A")
+        git(root, "commit", "--quiet", "-m", "Start the knowledge base")
+        kb, problems = check_knowledge_base(root)
+        assert problems == [], problems[:3]
+        pages = FileMemo()
+        render_site(kb, pages=pages, history=read_history(root, kb))
+        # Each rebuild with the history read again: equal to the last build's, another object.
+        return lambda: render_site(kb, pages=pages, history=read_history(root, kb))
+
+    gc.collect()
+    gc.freeze()
+    try:
+        small, large = rebuild_of(800), rebuild_of(1600)
+        a, b = float("inf"), float("inf")
+        for _ in range(5):
+            a, b = min(a, timed(small)), min(b, timed(large))
+    finally:
+        gc.unfreeze()
+    assert b / a <= MAX_RATIO, f"rebuild: {a:.3f} s at 800 files, {b:.3f} s at 1,600 (x{b / a:.2f})"

@@ -125,7 +125,9 @@ class Records:
             if key not in affected:
                 self._pieces[key] = record
         self._earlier_lists, self._affected = earlier._lists, frozenset(affected)
-        if earlier.history == self.history:
+        # Histories compared by their digests: equal ones read again are other objects, and comparing
+        # those field by field compares each commit's list of files once per change it made.
+        if earlier.history is self.history or earlier.changes_feed() == self.changes_feed():
             for key, record in earlier._entities.items():
                 if key[:2] not in affected and key[0] != "source":
                     self._entities[key] = record

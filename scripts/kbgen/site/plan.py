@@ -80,7 +80,7 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     last_updated = last_updated or {}
     history = history or _NOT_READ
     reads = records if records is not None else dependencies.Records(kb, history)
-    if reads.kb is not kb or reads.history != history:
+    if reads.kb is not kb or reads.history is not history:
         raise ValueError("plan_site: the records given are of another knowledge base or history")
 
     def entity_page(entity: Entity) -> PlannedFile:
