@@ -56,6 +56,10 @@ class PlannedFile:
         return GeneratedFile(self.path, self.render(), self.source)
 
 
+_NOT_READ = History(False, "History was not read for this build.")
+"""The history of a build that was given none."""
+
+
 def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
               last_updated: Optional[dict[str, str]] = None, *,
               urls: Urls = Urls(), site_name: Optional[str] = None,
@@ -120,9 +124,6 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
             files.append(PlannedFile(path, render, inputs=partial(reads.entity, entity_data[path]) if path in entity_data
                                      else partial(reads.data_file, path)))
     return files
-
-
-_NOT_READ = History(False, "History was not read for this build.")
 
 
 def records_of(kb: KnowledgeBase, history: Optional[History] = None,
