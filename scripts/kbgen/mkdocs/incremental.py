@@ -20,6 +20,7 @@ changed, and the site stays what a clean build of the same files makes.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from typing import Collection, Optional
@@ -103,6 +104,7 @@ class SearchPages:
 
     def __init__(self) -> None:
         self.entries: dict[str, list[dict]] = {}
+        self._encoded: dict[str, str] = {}  # each page's entries as the index's JSON writes them
         self._search = None
         self._start = 0
         self._built: dict[str, list[dict]] = {}
@@ -129,11 +131,33 @@ class SearchPages:
             return
         from material.plugins.search.plugin import SearchIndex
 
-        self.entries.update(self._built)
         urls = [page.url for page in pages]
+        self.entries.update(self._built)
         self.entries = {url: self.entries[url] for url in urls if url in self.entries}
-        index = SearchIndex(**self._search.config)
-        index.entries = [entry for url in urls for entry in self.entries.get(url, [])]
+        empty = SearchIndex(**self._search.config).generate_search_index(None)
+        if not empty.endswith(_NO_DOCS):  # not the layout this knows: Material writes the whole index
+            index = SearchIndex(**self._search.config)
+            index.entries = [entry for url in urls for entry in self.entries.get(url, [])]
+            text = index.generate_search_index(None)
+        else:
+            # Only the rebuilt pages' entries are encoded again: the index is the same JSON as
+            # Material's, its "docs" list joined from each page's encoded entries.
+            self._encoded = {url: self._encoded[url] for url in self.entries
+                             if url in self._encoded and url not in self._built}
+            for url in self.entries:
+                if url not in self._encoded:
+                    self._encoded[url] = _entries_json(self.entries[url])
+            docs = ",".join(self._encoded[url] for url in urls if self._encoded.get(url))
+            text = empty[: -len(_NO_DOCS)] + '"docs":[' + docs + "]}"
         with open(os.path.join(config.site_dir, SEARCH_INDEX), "w", encoding="utf-8") as file:
-            file.write(index.generate_search_index(None))
+            file.write(text)
         self._search = None
+
+
+_NO_DOCS = '"docs":[]}'
+"""How Material's search index ends when it has no entries: its list of entries is the last member."""
+
+
+def _entries_json(entries: list[dict]) -> str:
+    """A page's entries as Material's index writes them (its ``json.dumps`` arguments), without the brackets."""
+    return json.dumps(entries, separators=(",", ":"), default=str)[1:-1]
