@@ -91,27 +91,35 @@ class Records:
 
         What is shown of an entity is a function of its file's text: it stays while the entity's
         version does. An entity's names (the existing entities it names), its page's record and its
-        pieces' records read it, the entities it names and those naming it: they stay unless one of
-        those changed, was added or went away. The entities naming a changed one are looked up in the
-        earlier names and in the new ones, so that a link an edit made or dropped counts either way.
-        A source's page reads its archived text too, and every entity's page its history: page records
-        are taken over only with a history equal to the earlier one, and never a source's. What an
-        index page reads of the entities it lists is taken over when none of them is affected
-        (:meth:`_listed`); its outline is worked out again."""
+        pieces' records read it, what is shown of the entities it names and of those naming it, and
+        which entities those are. So they stay unless the entity changed, or names or is named by one
+        that changed (a link it made or dropped changes who names whom), or names or is named by one
+        whose shown part changed (added and deleted entities included). A summary edited leaves the
+        pages of the hundreds of entries naming its entity as they were. The entities naming a changed
+        one are looked up in the earlier names and in the new ones, so that a link an edit made or
+        dropped counts either way. A source's page reads its archived text too, and every entity's
+        page its history: page records are taken over only with a history equal to the earlier one,
+        and never a source's. What an index page reads of the entities it lists is taken over when
+        none of them is affected (:meth:`_listed`); its outline is worked out again."""
         kb, before = self.kb, earlier.kb
         keys = [(type_, id_) for type_ in vocab.ENTITY_TYPES for id_ in kb.entities[type_]]
         earlier_keys = [(type_, id_) for type_ in vocab.ENTITY_TYPES for id_ in before.entities[type_]]
         changed = {key for key in keys if key[1] not in before.entities[key[0]] or before.version(*key) != kb.version(*key)}
         changed.update(key for key in earlier_keys if key[1] not in kb.entities[key[0]])
+        present = {key for key in changed if key[1] in kb.entities[key[0]]}
+        # The changed entities whose part on other pages changed: added, deleted, or shown anew.
+        shown_anew = {key for key in changed if key not in present or key[1] not in before.entities[key[0]]
+                      or earlier.shown(*key) != self.shown(*key)}
         affected = set(changed)
-        for key, named in earlier._named.items():
-            if not changed.isdisjoint(named):
-                affected.add(key)  # it named an entity that changed
         for key in changed:
             affected.update(earlier._named.get(key, ()))
-            if key[1] in kb.entities[key[0]]:
+            if key in present:
                 affected.update(self._names(kb.get(*key)))
-                affected.update((link.entity.type, link.entity.id) for link in kb.referenced_by.get(key, ()))
+        for key, named in earlier._named.items():
+            if not shown_anew.isdisjoint(named):
+                affected.add(key)  # it named an entity whose part changed
+        for key in shown_anew & present:
+            affected.update((link.entity.type, link.entity.id) for link in kb.referenced_by.get(key, ()))
         for key in keys:
             if key not in changed:
                 if key in earlier._shown:
