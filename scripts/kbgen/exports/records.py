@@ -58,10 +58,13 @@ def _typed_record_text(entity: Entity, urls: Urls) -> tuple[str, str]:
 def _knowledge_base_text(tags: str, pieces: list[tuple[str, str]]) -> str:
     records: dict[str, list[str]] = {type_: [] for type_ in vocab.ENTITY_TYPES}
     for type_, text in pieces:
-        records[type_].append(text)
-    sections = ",".join(f'{to_json(vocab.FOLDERS[type_]).decode("utf-8")}:[{",".join(records[type_])}]'
-                        for type_ in vocab.ENTITY_TYPES)
-    return f'{{"generator":"kbgen","tags":{tags},"entities":{{{sections}}}}}\n'
+        records[type_] += (",", text)
+    parts = ['{"generator":"kbgen","tags":', tags, ',"entities":{']
+    for position, type_ in enumerate(vocab.ENTITY_TYPES):
+        # Each list's texts after the comma that leads them: one join copies the whole file once.
+        parts += ("," if position else "", to_json(vocab.FOLDERS[type_]).decode("utf-8"), ":[", *records[type_][1:], "]")
+    parts.append("}}\n")
+    return "".join(parts)
 
 
 def _record_text(entity: Entity, urls: Urls) -> str:

@@ -329,9 +329,10 @@ def _bundle_text(pieces: list[tuple[list[str], str, list[str], str]]) -> str:
         for piece in pieces:
             ids += piece[part]
             if piece[part + 1]:
-                texts.append(piece[part + 1])
+                texts += (",", piece[part + 1])
     bundle_id = f"bundle--{uuid.uuid5(NAMESPACE, ' '.join(ids))}"
-    return f'{{"type":"bundle","id":"{bundle_id}","objects":[{",".join(texts)}]}}\n'
+    # One join of every part: the bundle is the largest data file, and each join copies all of it.
+    return "".join([f'{{"type":"bundle","id":"{bundle_id}","objects":[', *texts, "]}\n"])
 
 
 def stix_pieces(kb: KnowledgeBase) -> Assembled:
