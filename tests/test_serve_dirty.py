@@ -202,3 +202,39 @@ def test_rebuilds_after_each_kind_of_edit_leave_the_site_a_clean_build_writes(tm
     served_files, clean_files = _site_files(served), _site_files(clean)
     assert sorted(served_files) == sorted(clean_files)
     assert [path for path in clean_files if served_files[path] != clean_files[path]] == []
+
+
+def test_a_rebuild_writes_again_what_the_served_folder_lost(tmp_path):
+    """A generated page and data file deleted from the served folder (by hand, say) are written again
+    by the next rebuild, though their content did not change: after any number of rebuilds."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = make_knowledge_base(tmp_path / "kb")
+    config_file = tmp_path / "mkdocs.yml"
+    served = tmp_path / "served"
+    config_file.write_text(yaml.safe_dump(site_config(root, docs_copy(tmp_path / "docs"), served), allow_unicode=True),
+                           encoding="utf-8")
+
+    def config_for(command: str = ""):
+        config = load_config(config_file=str(config_file))
+        config.site_url = SERVED
+        if command:
+            config.plugins.on_startup(command=command, dirty=True)
+        return config
+
+    first = config_for("serve")
+    try:
+        build(first, serve_url=SERVED, dirty=True)
+        edited = root / "entities/actors/river-brigade.yml"
+        lost = [served / "actors/northland/index.html", served / "actors/northland.json"]
+        contents = [path.read_bytes() for path in lost]
+        for edit in range(3):  # lost before the second rebuild and before the third, not before the first
+            edited.write_text(edited.read_text(encoding="utf-8").replace("summary: ", f"summary: Edit {edit}. ", 1),
+                              encoding="utf-8")
+            for path in lost if edit else []:
+                path.unlink()
+            build(config_for(), serve_url=SERVED, dirty=True)
+            assert [path.read_bytes() if path.exists() else None for path in lost] == contents
+    finally:
+        first.plugins.on_shutdown()

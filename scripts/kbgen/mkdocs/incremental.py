@@ -36,9 +36,15 @@ class GeneratedFile(File):
     """A generated file that a dirty build rebuilds only when its content changed (``changed``)."""
 
     changed: bool = True
+    output_present: Optional[bool] = None
+    """Whether its output is there, once a build asked (MkDocs asks up to three times a build)."""
 
     def is_modified(self) -> bool:
-        return self.changed or not os.path.isfile(self.abs_dest_path)
+        if self.changed:
+            return True
+        if self.output_present is None:
+            self.output_present = os.path.isfile(self.abs_dest_path)
+        return not self.output_present
 
 
 class KeptFiles:
@@ -63,6 +69,7 @@ class KeptFiles:
         for file in files:
             file.page = None
             file.changed = False
+            file.output_present = None  # asked again by the next build
         self._files = {file.src_uri: file for file in files}
         self._settings = self._settings_of(config)
 
