@@ -215,3 +215,21 @@ def test_the_drawings_of_one_build_are_those_each_page_draws_alone():
                 assert figure == diagram.neighbourhood_figure(kb, entity, page, Urls(directory_urls=False)), page
                 drawn += bool(figure)
         assert drawn > 3
+
+
+def test_drawings_set_aside_while_material_s_search_indexes_a_page_come_back_in_their_places():
+    from kbgen.mkdocs.unindexed import SetAside
+
+    kb = read_knowledge_base(VALID)
+    drawings = [diagram.neighbourhood_figure(kb, kb.get("actor", name), f"actors/{name}.md")
+                for name in ("river-brigade", "northland")]
+    # A page with two drawings and, at its end, a figure that is never closed (left as it is).
+    page = (f"<h1>River Brigade</h1>\n<p>Before.</p>\n{drawings[0]}\n<p>Between.</p>\n{drawings[1]}"
+            '<p>After.</p><figure class="kb-graph kb-graph-neighbourhood">')
+    aside = SetAside()
+    taken = aside.take(page)
+    assert "<svg" not in taken and "</figure>" not in taken
+    assert [text in taken for text in ("Before.", "Between.", "After.")] == [True, True, True]
+    assert taken.endswith('<figure class="kb-graph kb-graph-neighbourhood">')
+    assert aside.put_back(taken) == page
+    assert aside.put_back("<p>A page without drawings.</p>") == "<p>A page without drawings.</p>"

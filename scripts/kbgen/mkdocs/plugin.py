@@ -39,7 +39,7 @@ from ..core.problems import KnowledgeBaseError
 from ..pipeline import check_knowledge_base, located, records_again, render_context
 from ..site.history import last_changed
 from ..site.plan import plan_site
-from . import incremental, pagefind
+from . import incremental, pagefind, unindexed
 from .config import KbgenConfig
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
@@ -80,6 +80,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.kept = incremental.KeptFiles()
         self.files: Files | None = None
         self.search_pages = incremental.SearchPages()
+        self.drawings: unindexed.SetAside | None = None  # of the page Material's search is indexing
         self.collector = runtime.RebuildCollector()  # under `mkdocs serve`
 
     def on_startup(self, *, command, dirty):
@@ -204,17 +205,23 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return files
 
     def on_pre_build(self, *, config):
+        # Material's search indexes each page it builds: the drawings are set aside meanwhile.
+        self.drawings = unindexed.SetAside() if incremental.material_search(config) is not None else None
         if self.dirty:
             self.search_pages.begin(config)
 
     @event_priority(100)  # before Material's search indexes the page
     def _before_search(self, context, *, page, config, nav):
+        if self.drawings is not None:
+            page.content = self.drawings.take(page.content)
         if self.dirty:
             self.search_pages.before()
         return context
 
     @event_priority(-100)  # after
     def _after_search(self, context, *, page, config, nav):
+        if self.drawings is not None:
+            page.content = self.drawings.put_back(page.content)
         if self.dirty:
             self.search_pages.after(page)
         return context
