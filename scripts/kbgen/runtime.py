@@ -316,7 +316,7 @@ def render_with_memo(files: Sequence, memo: FileMemo, context: str = "",
     first build of ``mkdocs serve``, before its server thread starts, and in this process after."""
     # A record is a tuple of strings: it is its own key (hashed and compared by the dict), not a digest of it.
     context_digest = memo.digest(context)
-    keys = [None if file.inputs is None else (file.path, context_digest, file.inputs()) for file in files]
+    keys = [None if file.inputs is None else _Key((file.path, context_digest, file.inputs())) for file in files]
     pieced = {position: ("pieces", file.path, context_digest) for position, file in enumerate(files)
               if keys[position] is not None and getattr(file, "pieces", None) is not None}
     missing = [position for position, key in enumerate(keys) if key is None or key not in memo]
@@ -335,6 +335,23 @@ def render_with_memo(files: Sequence, memo: FileMemo, context: str = "",
                 for position, key in enumerate(keys)]
     memo.forget_unused()
     return contents
+
+
+class _Key:
+    """A file's key in the memo, hashed once: Python hashes a tuple again, element by element, each
+    time a dict or set is asked for it, and an index page's record has thousands of parts."""
+
+    __slots__ = ("parts", "_hash")
+
+    def __init__(self, parts: tuple) -> None:
+        self.parts = parts
+        self._hash = hash(parts)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self._hash == other._hash and self.parts == other.parts
 
 
 def _assemble(file: Any, earlier: dict) -> tuple[str, dict, int]:
