@@ -14,8 +14,9 @@ changed, and the site stays what a clean build of the same files makes.
   pages it rebuilds, and Material's search, which merges them into its previous index, assumes
   one rebuilt page; kbgen takes the entries Material's search made of each rebuilt page (from
   its public ``search_index``, so no page is parsed twice), keeps each page's entries across
-  builds, and writes the index of every page after Material's with Material's own
-  ``SearchIndex`` (its public class and methods).
+  builds, and writes the index of every page after Material's: Material's own empty index (its
+  public ``SearchIndex``) with each page's entries, encoded once when the page is rebuilt, joined
+  into its list.
 """
 
 from __future__ import annotations
