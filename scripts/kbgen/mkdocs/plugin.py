@@ -94,9 +94,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         """Files checked so far (the benchmark reports it after a one-file edit)."""
         return self.memo.computed
 
-    def on_config(self, config):
+    @event_priority(100)  # before the other plugins' on_config: Material's search compiles templates there
+    def _rebuild_begins(self, config):
         if not self.one_off_build:
             self.collector.begins()
+        return config
+
+    def _configure(self, config):
         base = Path(config.config_file_path).parent
         self.root = (base / self.config.root).resolve()
         self.templates = (base / self.config.templates).resolve() if self.config.templates else None
@@ -107,6 +111,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             config.extra_css.extend(pagefind.STYLES)
             config.extra_javascript.extend(ExtraScriptValue(path) for path in pagefind.SCRIPTS)
         return config
+
+    on_config = CombinedEvent(_rebuild_begins, _configure)
 
     def on_files(self, files: Files, config) -> Files:
         # A one-off build keeps nothing for a next build: no memo.
