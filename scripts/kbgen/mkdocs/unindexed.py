@@ -6,7 +6,9 @@ so) hold an SVG element for every box, line and label: on an entry's page they a
 tags and none of its searchable text. Set aside just before the search plugin reads the page and
 put back just after, they are never parsed, and the page and the search index are what they would
 be without. No entity text can open such a figure: prose keeps no ``figure`` element
-(:data:`kbgen.core.prose.ALLOWED_TAGS`), other text is escaped.
+(:data:`kbgen.core.prose.ALLOWED_TAGS`), other text is escaped. Another plugin whose
+``on_page_context`` runs between the two (at a priority from 99 down to -99) sees the comments, not
+the drawings.
 """
 
 from __future__ import annotations
