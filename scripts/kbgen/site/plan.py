@@ -83,7 +83,7 @@ def plan_site(kb: KnowledgeBase, templates: Optional[Path] = None,
     env = make_environment(templates, urls, site_name, bytecode_cache)
     last_updated = last_updated or {}
     history = history or _NOT_READ
-    reads = records if records is not None else dependencies.Records(kb, history)
+    reads = records if records is not None else records_of(kb, history)
     if reads.kb is not kb or reads.history is not history:
         raise ValueError("plan_site: the records given are of another knowledge base or history")
 
