@@ -117,10 +117,11 @@ class SearchPages:
         self._start = 0
         self._built: dict[str, list[dict]] = {}
 
-    def begin(self, config) -> None:
-        """A build starts (after Material's search made its new index, in its ``on_config``)."""
+    def begin(self, search) -> None:
+        """A build starts (after Material's search made its new index, in its ``on_config``);
+        ``search``: the site's Material search plugin (:func:`material_search`), or None."""
         self._built = {}
-        self._search = material_search(config)
+        self._search = search
 
     def before(self) -> None:
         """Material's search is about to index a page: its entries so far are not this page's."""

@@ -211,10 +211,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return files
 
     def on_pre_build(self, *, config):
+        search = incremental.material_search(config)
         # Material's search indexes each page it builds: the drawings are set aside meanwhile.
-        self.drawings = unindexed.SetAside() if incremental.material_search(config) is not None else None
+        self.drawings = unindexed.SetAside() if search is not None else None
         if self.dirty:
-            self.search_pages.begin(config)
+            self.search_pages.begin(search)
 
     @event_priority(100)  # before Material's search indexes the page
     def _before_search(self, context, *, page, config, nav):
