@@ -151,12 +151,9 @@ class SearchPages:
         else:
             # Only the rebuilt pages' entries are encoded again: the index is the same JSON as
             # Material's, its "docs" list joined from each page's encoded entries.
-            self._encoded = {url: self._encoded[url] for url in self.entries
-                             if url in self._encoded and url not in self._built}
-            for url in self.entries:
-                if url not in self._encoded:
-                    self._encoded[url] = _entries_json(self.entries[url])
-            docs = ",".join(self._encoded[url] for url in urls if self._encoded.get(url))
+            self._encoded = {url: self._encoded[url] if url in self._encoded and url not in self._built
+                             else _entries_json(entries) for url, entries in self.entries.items()}
+            docs = ",".join(text for text in self._encoded.values() if text)  # in the order of pages
             text = empty[: -len(_NO_DOCS)] + '"docs":[' + docs + "]}"
         with open(os.path.join(config.site_dir, SEARCH_INDEX), "w", encoding="utf-8") as file:
             file.write(text)
