@@ -547,40 +547,37 @@ def serve_edits(root: Path, config: Path, work: Path, rounds: int = SERVE_ROUNDS
         result["first_build_s"] = time.perf_counter() - start
         time.sleep(2)  # the watcher settles
         name = data["name"]
+
+        def served(key: str, *shown) -> None:
+            """The time from the save just made until every predicate in ``shown`` holds, as ``key``."""
+            saved = time.perf_counter()
+            for predicate in shown:
+                _until(predicate, 300)
+            times[key].append(time.perf_counter() - saved)
+            time.sleep(1)
+
         for round_ in range(1, rounds + 1):
             # A change of text only its own page shows (and what lists it with its summary).
             revised = f"Revised {round_}."
             actor.write_text(actor.read_text(encoding="utf-8").replace("summary: ", f"summary: {revised} ", 1),
                              encoding="utf-8")
-            saved = time.perf_counter()
-            _until(lambda: revised in _served(base + "actors/actor-00001/")[1], 300)
-            times["edit_text_s"].append(time.perf_counter() - saved)
-            time.sleep(1)
+            served("edit_text_s", lambda: revised in _served(base + "actors/actor-00001/")[1])
 
             renamed = f"{data['name']} Renamed {round_}"
             actor.write_text(actor.read_text(encoding="utf-8").replace(f"name: {name}", f"name: {renamed}", 1),
                              encoding="utf-8")
             name = renamed
-            saved = time.perf_counter()
-            for page in ["actors/actor-00001/", f"events/{event}/"]:
-                _until(lambda: renamed in _served(base + page)[1], 300)
-            times["edit_s"].append(time.perf_counter() - saved)
-            time.sleep(1)
+            served("edit_s", *(lambda page=page: renamed in _served(base + page)[1]
+                               for page in ["actors/actor-00001/", f"events/{event}/"]))
 
             added = root / "entities" / "actors" / f"actor-bench-new-{round_}.yml"
             added_name = f"Bench New Actor {round_}"
             added.write_text(f"name: {added_name}\nkind: person\nsummary: Added by the benchmark.\n"
                              f"citations:\n  - source: source-00000\n", encoding="utf-8")
-            saved = time.perf_counter()
-            _until(lambda: added_name in _served(base + f"actors/{added.stem}/")[1], 300)
-            times["add_s"].append(time.perf_counter() - saved)
-            time.sleep(1)
+            served("add_s", lambda: added_name in _served(base + f"actors/{added.stem}/")[1])
 
             added.unlink()
-            saved = time.perf_counter()
-            _until(lambda: _served(base + f"actors/{added.stem}/")[0] == 404, 300)
-            times["delete_s"].append(time.perf_counter() - saved)
-            time.sleep(1)
+            served("delete_s", lambda: _served(base + f"actors/{added.stem}/")[0] == 404)
 
             # The id renamed again each round, its former ids kept: recommendation-00001 -> -renamed-1 -> -renamed-2.
             old_id = "recommendation-00001" if round_ == 1 else f"recommendation-renamed-{round_ - 1}"
@@ -593,11 +590,8 @@ def serve_edits(root: Path, config: Path, work: Path, rounds: int = SERVE_ROUNDS
             (root / "entities" / "recommendations" / f"{new_id}.yml").write_text(
                 "".join(line for line in lines if line not in former) + f"former_ids: [{earlier}{old_id}]\n",
                 encoding="utf-8")
-            saved = time.perf_counter()
-            _until(lambda: _served(base + f"recommendations/{new_id}/")[0] == 200
-                   and 'http-equiv="refresh"' in _served(base + f"recommendations/{old_id}/")[1], 300)
-            times["rename_s"].append(time.perf_counter() - saved)
-            time.sleep(1)
+            served("rename_s", lambda: _served(base + f"recommendations/{new_id}/")[0] == 200
+                   and 'http-equiv="refresh"' in _served(base + f"recommendations/{old_id}/")[1])
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
@@ -819,7 +813,7 @@ ROWS = [
     ("kbgen_work_share", "kbgen work (check → pages, one process) / make build", lambda r: f"{100 * r['kbgen_work_share']:.1f} %"),
     ("build_peak_mb", "mkdocs build peak memory, MB", lambda r: f"{r['build_peak_mb']:.0f}"),
     ("serve_on_files_after_edit_s", "serve rebuild after one edit: kbgen on_files, s", lambda r: f"{r['serve_on_files_after_edit_s']:.2f} (cold {r['serve_on_files_cold_s']:.2f})"),
-    ("serve_edit_s", "serve --dirty, saved -> served, s, median of 3 rounds: a summary, a name shown on many pages, add, delete, rename (first build)",
+    ("serve_edit_s", f"serve --dirty, saved -> served, s, median of {SERVE_ROUNDS} rounds: a summary, a name shown on many pages, add, delete, rename (first build)",
      lambda r: f"{r['serve_edit_text_s']:.2f}, {r['serve_edit_s']:.2f}, {r['serve_add_s']:.2f}, {r['serve_delete_s']:.2f}, "
                f"{r['serve_rename_s']:.2f} ({r['serve_first_build_s']:.0f})"),
     ("serve_history_edit_s", "the same in a repository with 200 commits, history on",
