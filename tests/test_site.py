@@ -99,3 +99,20 @@ def test_repository_site_builds_with_every_page_and_working_links(repo_site):
         assert target_file(repo_site, f"/{doc.type}s/{doc.id}/").is_file(), doc.path
     assert broken_links(repo_site) == []
     assert external_urls(repo_site) == []
+
+
+def test_a_source_s_unindexed_list_is_set_aside_while_material_s_search_reads_its_page(fixture_site):
+    """The "What this source supports" list, which no search shows, is never parsed by Material's
+    search: set aside (with any drawing) just before it reads the page, put back just after."""
+    from kbgen.mkdocs.unindexed import SetAside
+
+    html = target_file(fixture_site, "/sources/field-report/").read_text(encoding="utf-8")
+    assert "proxy of Southland: “widely seen as a proxy of Southland”" in html
+    aside = SetAside()
+    taken = aside.take(html)
+    assert "widely seen as a proxy of Southland" not in taken and "Talks should resume." not in taken
+    assert "<div data-search-exclude data-pagefind-ignore>" in taken and "What this source supports" in taken
+    assert aside.put_back(taken) == html
+    docs = json.loads((fixture_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    page = " ".join(d["text"] + d["title"] for d in docs if d["location"].startswith("sources/field-report/"))
+    assert "A Field Report on Northland" in page and "widely seen as a proxy of Southland" not in page

@@ -80,7 +80,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.kept = incremental.KeptFiles()
         self.files: Files | None = None
         self.search_pages = incremental.SearchPages()
-        self.drawings: unindexed.SetAside | None = None  # of the page Material's search is indexing
+        self.set_aside: unindexed.SetAside | None = None  # of the page Material's search is indexing
         self.collector = runtime.RebuildCollector()  # under `mkdocs serve`
 
     def on_startup(self, *, command, dirty):
@@ -212,23 +212,23 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def on_pre_build(self, *, config):
         search = incremental.material_search(config)
-        # Material's search indexes each page it builds: the drawings are set aside meanwhile.
-        self.drawings = unindexed.SetAside() if search is not None else None
+        # Material's search indexes each page it builds: drawings and unindexed lists are set aside meanwhile.
+        self.set_aside = unindexed.SetAside() if search is not None else None
         if self.dirty:
             self.search_pages.begin(search)
 
     @event_priority(100)  # before Material's search indexes the page
     def _before_search(self, context, *, page, config, nav):
-        if self.drawings is not None:
-            page.content = self.drawings.take(page.content)
+        if self.set_aside is not None:
+            page.content = self.set_aside.take(page.content)
         if self.dirty:
             self.search_pages.before()
         return context
 
     @event_priority(-100)  # after
     def _after_search(self, context, *, page, config, nav):
-        if self.drawings is not None:
-            page.content = self.drawings.put_back(page.content)
+        if self.set_aside is not None:
+            page.content = self.set_aside.put_back(page.content)
         if self.dirty:
             self.search_pages.after(page)
         return context

@@ -76,6 +76,12 @@ def _yaml_escape(match: re.Match) -> str:
 PASSTHROUGH_START = "<!-- kbgen:html -->"
 PASSTHROUGH_END = "<!-- /kbgen:html -->"
 
+UNINDEXED_START = "<!-- kbgen:unindexed -->"
+UNINDEXED_END = "<!-- /kbgen:unindexed -->"
+"""The frame of a block every search engine skips (it is inside an element marked so), framed
+again so a search plugin's HTML parser can be spared it (:mod:`kbgen.mkdocs.unindexed`): the
+end of a ``<div>`` that holds other ``<div>``s cannot be found without parsing them."""
+
 
 def passthrough(html: str) -> Markup:
     """``html`` (one or more block-level elements, already safe) framed as a Markdown block of its own

@@ -23,7 +23,7 @@ from ..model import Entity
 from . import claims, diagram
 from .cite import cite_this
 from .indexes import LATEST_DATE_ONLY, actor_timeline, known_only_by_latest_date, timeline
-from .markup import Footnotes, front_matter_text, md_escape, passthrough
+from .markup import UNINDEXED_END, UNINDEXED_START, Footnotes, front_matter_text, md_escape, passthrough
 from .words import day_in_words, search_variants
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -112,6 +112,8 @@ def make_environment(overrides: Optional[Path] = None, urls: Urls = Urls(), site
         known_only_by_latest_date=known_only_by_latest_date,
         actor_timeline=actor_timeline,
         latest_date_only_heading=LATEST_DATE_ONLY,
+        unindexed_start=Markup(UNINDEXED_START),
+        unindexed_end=Markup(UNINDEXED_END),
         neighbourhood_graph=neighbourhood_graph,
         whole_graph=whole_graph,
         search_variants=search_variants,
