@@ -414,54 +414,65 @@ def bench_size(size: int, work: Path, repeat: int, build_repeat: int) -> dict:
     result["pages"] = stages[0]["pages"]
     print(f"[{size}] generate {result['generate_s']:.2f}s {result['generate_stages_s']}", file=sys.stderr)
 
-    # Full build with the plugin, as `make build` runs it (mkdocs build --strict; the plugin validates).
+    # Four builds of the same knowledge base: with the plugin as `make build` runs it (mkdocs build
+    # --strict; the plugin validates), with the kbgen option `search: pagefind` (Pagefind's index in
+    # place of Material's search), and the same pages written beforehand and built by plain MkDocs
+    # with the plugin off, with Material's search and without a search plugin followed by Pagefind
+    # (as the plugin runs it with `search: pagefind`). Each round builds each once, so that a slow
+    # stretch of a shared machine falls on both sides of a ratio; each ratio is the median of the
+    # rounds' ratios.
     docs = hand_written_docs(work / f"docs-{size}")
     plugin_config = work / f"mkdocs-{size}-plugin.yml"
     plugin_config.write_text(yaml.safe_dump(site_config(root, docs, work / f"site-{size}-plugin", True), sort_keys=False))
     kbgen_time = work / f"kbgen-time-{size}.json"
-    builds, hooks = [], []
-    for _ in range(build_repeat):
-        builds.append(fresh_build(plugin_config, work / f"site-{size}-plugin", work, kbgen_time))
-        hooks.append(json.loads(kbgen_time.read_text())["hooks_s"])
-    result["build_plugin_s"] = median([w for w, _ in builds])
-    result["build_peak_mb"] = max(m for _, m in builds)
-    result["build_plugin_cpu_s"] = median(CPU_SECONDS.pop("mkdocs build"))
-    result["build_kbgen_hooks_s"] = median(hooks)
-    result["make_build_s"] = result["build_plugin_s"]
-    result.update(site_sizes(work / f"site-{size}-plugin"))
-    print(f"[{size}] build with plugin {result['build_plugin_s']:.1f}s, {result['build_kbgen_hooks_s']:.1f}s of it "
-          f"in kbgen's hooks", file=sys.stderr)
-
-    # The same build with the kbgen option `search: pagefind` (Pagefind's index in place of Material's search).
     pagefind_config = work / f"mkdocs-{size}-pagefind.yml"
     config = site_config(root, docs, work / f"site-{size}-pagefind", True)
     config["plugins"] = [{"kbgen": {**entry["kbgen"], "search": "pagefind"}} if isinstance(entry, dict) and "kbgen" in entry
                          else entry for entry in config["plugins"] if entry != "search"]
     pagefind_config.write_text(yaml.safe_dump(config, sort_keys=False))
-    pagefind_builds = [fresh_build(pagefind_config, work / f"site-{size}-pagefind", work) for _ in range(build_repeat)]
-    result["build_pagefind_s"] = median([w for w, _ in pagefind_builds])
-    result["build_pagefind_peak_mb"] = max(m for _, m in pagefind_builds)
-    CPU_SECONDS.pop("mkdocs build")
-    bundle = work / f"site-{size}-pagefind" / "pagefind"
-    result["pagefind_index_mb"] = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file()) / 1e6
-    print(f"[{size}] build with search: pagefind {result['build_pagefind_s']:.1f}s", file=sys.stderr)
-
-    # The same pages written beforehand, built by plain MkDocs with the plugin off: with Material's search,
-    # and without a search plugin followed by Pagefind, as the plugin runs it with `search: pagefind`.
     bare_docs = hand_written_docs(work / f"docs-{size}-bare")
     subprocess.run([kbgen, "generate", "--root", str(root), "--out", str(bare_docs)], check=True, env=ENV, capture_output=True)
+    bare_configs = {}
     for key, with_pagefind in (("build_bare", False), ("build_bare_pagefind", True)):
-        bare_config = work / f"mkdocs-{size}-{key}.yml"
+        bare_configs[key] = work / f"mkdocs-{size}-{key}.yml"
         config = site_config(root, bare_docs, work / f"site-{size}-bare", False)
         if with_pagefind:
             config["plugins"] = [entry for entry in config["plugins"] if entry != "search"]
-        bare_config.write_text(yaml.safe_dump(config, sort_keys=False))
-        bare = [fresh_build(bare_config, work / f"site-{size}-bare", work, pagefind=with_pagefind) for _ in range(build_repeat)]
-        result[f"{key}_s"] = median([w for w, _ in bare])
-        result[f"{key}_cpu_s"] = median(CPU_SECONDS.pop("mkdocs build"))
-        print(f"[{size}] {key.replace('_', ' ')} {result[f'{key}_s']:.1f}s", file=sys.stderr)
-    result["plugin_over_bare"] = result["build_plugin_s"] / result["build_bare_s"]
-    result["pagefind_plugin_over_bare"] = result["build_pagefind_s"] / result["build_bare_pagefind_s"]
+        bare_configs[key].write_text(yaml.safe_dump(config, sort_keys=False))
+    kinds = {
+        "build_plugin": lambda: fresh_build(plugin_config, work / f"site-{size}-plugin", work, kbgen_time),
+        "build_bare": lambda: fresh_build(bare_configs["build_bare"], work / f"site-{size}-bare", work),
+        "build_pagefind": lambda: fresh_build(pagefind_config, work / f"site-{size}-pagefind", work),
+        "build_bare_pagefind": lambda: fresh_build(bare_configs["build_bare_pagefind"], work / f"site-{size}-bare", work,
+                                                   pagefind=True),
+    }
+    builds: dict[str, list[tuple[float, float]]] = {key: [] for key in kinds}
+    cpu: dict[str, list[float]] = {key: [] for key in kinds}
+    hooks = []
+    for _ in range(build_repeat):
+        for key, build in kinds.items():
+            builds[key].append(build())
+            cpu[key].append(CPU_SECONDS.pop("mkdocs build")[-1])
+            if key == "build_plugin":
+                hooks.append(json.loads(kbgen_time.read_text())["hooks_s"])
+            print(f"[{size}] {key.replace('_', ' ')} {builds[key][-1][0]:.1f}s", file=sys.stderr)
+    for key in kinds:
+        result[f"{key}_s"] = median([w for w, _ in builds[key]])
+        result[f"{key}_all_s"] = [w for w, _ in builds[key]]
+        result[f"{key}_cpu_s"] = median(cpu[key])
+    result["build_peak_mb"] = max(m for _, m in builds["build_plugin"])
+    result["build_pagefind_peak_mb"] = max(m for _, m in builds["build_pagefind"])
+    result["build_kbgen_hooks_s"] = median(hooks)
+    result["make_build_s"] = result["build_plugin_s"]
+    result.update(site_sizes(work / f"site-{size}-plugin"))
+    bundle = work / f"site-{size}-pagefind" / "pagefind"
+    result["pagefind_index_mb"] = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file()) / 1e6
+    for ratio, (over, under) in (("plugin_over_bare", ("build_plugin", "build_bare")),
+                                 ("pagefind_plugin_over_bare", ("build_pagefind", "build_bare_pagefind"))):
+        result[f"{ratio}_all"] = [a / b for (a, _), (b, _) in zip(builds[over], builds[under])]
+        result[ratio] = median(result[f"{ratio}_all"])
+    print(f"[{size}] build with plugin {result['build_plugin_s']:.1f}s, {result['build_kbgen_hooks_s']:.1f}s of it "
+          f"in kbgen's hooks; plugin/bare {result['plugin_over_bare']:.2f}", file=sys.stderr)
     # kbgen's part of the build's own process (loading, validating, planning, taking the rendered files):
     result["kbgen_share"] = result["build_kbgen_hooks_s"] / result["make_build_s"]
     # All of kbgen's work, as if done before MkDocs' in one process (validate + generate), against the build.
@@ -791,6 +802,13 @@ def search_responsiveness(site: Path) -> dict:
     return results
 
 
+def _ratios(result: dict, key: str) -> str:
+    """A ratio's median, then each round's when there were several."""
+    rounds = result.get(f"{key}_all", [])
+    shown = f"{result[key]:.2f}"
+    return shown + (f" ({', '.join(f'{r:.2f}' for r in rounds)})" if len(rounds) > 1 else "")
+
+
 ROWS = [
     ("history_over_no_history", "build with 200 commits of history / without (target ≤ 1.10)",
      lambda r: f"{r['history_over_no_history']:.3f} (CPU {r['history_over_no_history_cpu']:.3f})"),
@@ -803,10 +821,10 @@ ROWS = [
     ("render_s", "  of which rendering, s (in one process)", lambda r: f"{r['generate_stages_s']['render']:.2f} ({r['generate_stages_s']['render_one_process']:.2f})"),
     ("build_plugin_s", "mkdocs build with kbgen plugin, Material's search, s (CPU s)", lambda r: f"{r['build_plugin_s']:.1f} ({r['build_plugin_cpu_s']:.1f})"),
     ("build_bare_s", "bare mkdocs build, same pages, Material's search, s (CPU s)", lambda r: f"{r['build_bare_s']:.1f} ({r['build_bare_cpu_s']:.1f})"),
-    ("plugin_over_bare", "plugin build / bare build, Material's search", lambda r: f"{r['plugin_over_bare']:.2f}"),
+    ("plugin_over_bare", "plugin build / bare build, Material's search (each round)", lambda r: _ratios(r, "plugin_over_bare")),
     ("build_pagefind_s", "mkdocs build with search: pagefind, s (peak MB)", lambda r: f"{r['build_pagefind_s']:.1f} ({r['build_pagefind_peak_mb']:.0f})"),
     ("build_bare_pagefind_s", "bare mkdocs build + Pagefind, same pages, s", lambda r: f"{r['build_bare_pagefind_s']:.1f}"),
-    ("pagefind_plugin_over_bare", "plugin build / bare build, search: pagefind", lambda r: f"{r['pagefind_plugin_over_bare']:.2f}"),
+    ("pagefind_plugin_over_bare", "plugin build / bare build, search: pagefind (each round)", lambda r: _ratios(r, "pagefind_plugin_over_bare")),
     ("make_build_s", "make build (mkdocs build --strict, plugin on), s", lambda r: f"{r['make_build_s']:.1f}"),
     ("build_kbgen_hooks_s", "kbgen's hooks in the build's own process, s", lambda r: f"{r['build_kbgen_hooks_s']:.1f}"),
     ("kbgen_share", "kbgen share of make build (its hooks)", lambda r: f"{100 * r['kbgen_share']:.1f} %"),
@@ -848,7 +866,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=3, help="runs of the fast steps (median)")
-    parser.add_argument("--build-repeat", type=int, default=1, help="runs of each mkdocs build (median)")
+    parser.add_argument("--build-repeat", type=int, default=2,
+                        help="rounds of the four mkdocs builds, one of each a round (medians)")
     parser.add_argument("--work", type=Path, default=REPO / "build" / "bench")
     parser.add_argument("--out", type=Path, default=None, help="JSON results (default WORK/results.json)")
     parser.add_argument("--serve-only", action="store_true",
