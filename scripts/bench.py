@@ -867,7 +867,8 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=3, help="runs of the fast steps (median)")
     parser.add_argument("--build-repeat", type=int, default=2,
-                        help="rounds of the four mkdocs builds, one of each a round (medians)")
+                        help="rounds of the four mkdocs builds, one of each a round, and runs of each "
+                             "history and engine build (medians)")
     parser.add_argument("--work", type=Path, default=REPO / "build" / "bench")
     parser.add_argument("--out", type=Path, default=None, help="JSON results (default WORK/results.json)")
     parser.add_argument("--serve-only", action="store_true",
